@@ -1,0 +1,214 @@
+// Templating: nunjucks set up to behave like Ansible's Jinja2 (native single expressions, strict undefined, lazy vars).
+import { createRequire } from 'node:module';
+import nunjucks from 'nunjucks';
+import { SdtdError } from './errors.js';
+import { hasTemplate } from './validate.js';
+
+export { hasTemplate };
+
+const require = createRequire(import.meta.url);
+const runtime = require('nunjucks/src/runtime');
+const lib = require('nunjucks/src/lib');
+
+nunjucks.installJinjaCompat();
+
+/** Marks a scope object whose keys must be read lazily (not copied) by nunjucks. */
+export const LAZY = Symbol('sdtd.lazy');
+
+export const env = new nunjucks.Environment(null, {
+  autoescape: false,
+  throwOnUndefined: true,
+  trimBlocks: true,
+});
+
+// nunjucks copies the context object on every render; our scopes are lazy proxies (a variable is
+// rendered only when a template reads it, as in Ansible), so they must be used as they are.
+// nunjucks does not export its Context class: a global function sees a context as `this`.
+let contextProto: any;
+env.addGlobal('__sdtd_grab', function grab(this: unknown) {
+  contextProto = Object.getPrototypeOf(this);
+  return '';
+});
+new nunjucks.Template('{{ __sdtd_grab() }}', env).render({});
+const origInit = contextProto.init;
+contextProto.init = function init(ctx: any, blocks: unknown, e: unknown) {
+  const lazy = ctx?.[LAZY];
+  origInit.call(this, lazy ? {} : ctx, blocks, e);
+  if (lazy) this.ctx = ctx;
+};
+
+// Track the name of what was looked up last, so "undefined" errors can say which variable.
+let lastObj: unknown;
+let lastName = '';
+let lastMiss = '';
+const origLookup = runtime.contextOrFrameLookup;
+runtime.contextOrFrameLookup = function lookup(context: unknown, frame: unknown, name: string) {
+  const v = origLookup.call(this, context, frame, name);
+  lastObj = v;
+  lastName = name;
+  if (v === undefined) lastMiss = name;
+  return v;
+};
+const origMember = runtime.memberLookup;
+runtime.memberLookup = function member(obj: unknown, key: string, ...slice: unknown[]) {
+  const v = origMember.call(this, obj, key, ...slice);
+  const name = obj === lastObj && lastName ? `${lastName}.${key}` : String(key);
+  lastObj = v;
+  lastName = name;
+  if (v === undefined) lastMiss = obj === undefined || obj === null ? lastMiss : name;
+  return v;
+};
+runtime.ensureDefined = (val: unknown) => {
+  if (val === undefined) throw undefinedError();
+  return val;
+};
+// In text, lists and mappings print as Jinja prints them (Python's repr), not as JavaScript's "a,b".
+const origSuppress = runtime.suppressValue;
+runtime.suppressValue = (v: unknown, autoescape: boolean) =>
+  v !== null && typeof v === 'object' && !(v instanceof runtime.SafeString)
+    ? pyRepr(v)
+    : origSuppress(v, autoescape);
+
+/** Python's repr of a value, which is how Ansible users see lists and mappings inside strings. */
+export function pyRepr(v: unknown): string {
+  if (v === null || v === undefined) return 'None';
+  if (v === true) return 'True';
+  if (v === false) return 'False';
+  if (typeof v === 'string') return `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
+  if (typeof v === 'object')
+    return `{${Object.entries(v)
+      .map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`)
+      .join(', ')}}`;
+  return String(v);
+}
+
+// Our own errors (undefined variable, a filter's or lookup's error) reach the caller as they are,
+// not wrapped into nunjucks' "Template render error" text.
+const origHandle = runtime.handleError;
+runtime.handleError = (e: unknown, line: number, col: number) =>
+  e instanceof SdtdError ? e : origHandle(e, line, col);
+const origPrettify = lib._prettifyError;
+lib._prettifyError = (path: string, dev: boolean, e: unknown) =>
+  e instanceof SdtdError ? e : origPrettify(path, dev, e);
+
+function undefinedError(): SdtdError {
+  const name = lastMiss || 'a value';
+  return new SdtdError(
+    'undefined-variable',
+    `expected '${name}' to be defined (got undefined: set it in vars, defaults or -e, or use '| default(...)')`,
+  );
+}
+
+let captured: unknown;
+env.addGlobal('__sdtd_capture', (v: unknown) => {
+  captured = v;
+  return '';
+});
+
+const cache = new Map<string, nunjucks.Template>();
+function compile(src: string): nunjucks.Template {
+  let t = cache.get(src);
+  if (!t) {
+    try {
+      t = new nunjucks.Template(src, env, undefined, true);
+    } catch (e) {
+      throw templateError(e);
+    }
+    cache.set(src, t);
+  }
+  return t;
+}
+
+function templateError(e: unknown): SdtdError {
+  if (e instanceof SdtdError) return e;
+  const raw = e instanceof Error ? e.message : String(e);
+  // nunjucks prefixes "(unknown path) [Line 1, Column 4]" and a newline; keep the useful part
+  const m = /\[Line (\d+), Column (\d+)\]\s*\n?\s*([\s\S]*)$/.exec(raw);
+  const msg = (m ? m[3] : raw)
+    .replace(/\s+/g, ' ')
+    .replace(/^Error: /, '')
+    .trim();
+  const where = m && m[1] !== '1' ? ` (template line ${m[1]})` : '';
+  return new SdtdError('template', `template error${where}: ${msg}`);
+}
+
+function run(t: nunjucks.Template, vars: object): string {
+  lastMiss = '';
+  try {
+    return t.render(vars as object);
+  } catch (e) {
+    throw templateError(e);
+  }
+}
+
+const SINGLE = /^\s*\{\{([\s\S]*?)\}\}\s*$/;
+
+/** Render a string. A string that is exactly one `{{ expr }}` keeps the expression's type (list, number, ...). */
+export function renderString(text: string, vars: object): unknown {
+  if (!hasTemplate(text)) return text;
+  const m = SINGLE.exec(text);
+  if (m && !m[1].includes('{{') && !m[1].includes('}}')) return evalExpr(m[1], vars);
+  return run(compile(text), vars);
+}
+
+/** Render a whole text (a template file): always a string. */
+export function renderText(text: string, vars: object): string {
+  return hasTemplate(text) ? run(compile(text), vars) : text;
+}
+
+/** Evaluate a Jinja expression (no braces) to a native value; undefined is an error naming the variable. */
+export function evalExpr(expr: string, vars: object): unknown {
+  const t = compile(`{{ __sdtd_capture((${expr})) }}`);
+  captured = undefined;
+  const prevCaptured = captured;
+  run(t, vars);
+  const v = captured;
+  captured = prevCaptured;
+  if (v === undefined) throw undefinedError();
+  return v;
+}
+
+/** A `when:`/`failed_when:`/`until:` condition: a bare expression, or a template, judged for truth. */
+export function evalCondition(cond: unknown, vars: object): boolean {
+  if (typeof cond === 'boolean') return cond;
+  if (cond === null || cond === undefined) return false;
+  if (typeof cond === 'number') return cond !== 0;
+  const s = String(cond).trim();
+  const v = SINGLE.test(s) ? renderString(s, vars) : evalExpr(s, vars);
+  return truthy(v);
+}
+
+/** Truth as Jinja and Ansible see it: empty collections are false, and so are the strings "false"/"no". */
+export function truthy(v: unknown): boolean {
+  if (typeof v === 'string') {
+    const l = v.trim().toLowerCase();
+    if (['false', 'no', 'off', '0', 'none', ''].includes(l)) return false;
+    return true;
+  }
+  if (Array.isArray(v)) return v.length > 0;
+  if (v && typeof v === 'object') return Object.keys(v).length > 0;
+  return !!v;
+}
+
+/** Render every string inside a value (lists and mappings, keys included). */
+export function renderDeep(value: unknown, vars: object): unknown {
+  if (typeof value === 'string') return renderString(value, vars);
+  if (Array.isArray(value)) return value.map((v) => renderDeep(v, vars));
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value))
+      out[hasTemplate(k) ? String(renderString(k, vars)) : k] = renderDeep(v, vars);
+    return out;
+  }
+  return value;
+}
+
+/** True when a value holds a template anywhere inside. */
+export function hasTemplateDeep(value: unknown): boolean {
+  if (typeof value === 'string') return hasTemplate(value);
+  if (Array.isArray(value)) return value.some(hasTemplateDeep);
+  if (value && typeof value === 'object')
+    return Object.entries(value).some(([k, v]) => hasTemplate(k) || hasTemplateDeep(v));
+  return false;
+}

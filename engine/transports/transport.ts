@@ -1,0 +1,53 @@
+// What the engine needs from a connection to a host; local and SSH transports implement it.
+import { SdtdError } from '../errors.js';
+import { envPrefix, shq } from '../shell.js';
+
+export interface Become {
+  user: string;
+  /** Only sudo for now (password-less, `sudo -n`); the field leaves room for su/doas. */
+  method?: 'sudo';
+}
+
+export interface ExecOptions {
+  stdin?: string | Buffer;
+  env?: Record<string, string | number | boolean>;
+  /** Kill the command after this long; the result then has timedOut and rc 124. */
+  timeoutMs?: number;
+  become?: Become;
+  cwd?: string;
+}
+
+export interface ExecResult {
+  rc: number;
+  stdout: string;
+  stderr: string;
+  timedOut?: boolean;
+}
+
+export interface Transport {
+  readonly kind: string;
+  /** The user the transport logs in as; become wraps commands only when it differs. */
+  readonly user: string;
+  /** Run a /bin/sh command line on the host. Many may run at once (SSH multiplexes them as channels). */
+  exec(cmd: string, opts?: ExecOptions): Promise<ExecResult>;
+  /** Write bytes to exactly `path`, as the login user (SFTP over SSH). Atomic placement is the caller's job. */
+  put(path: string, content: Buffer | string, opts?: { mode?: number }): Promise<void>;
+  /** Read a file's bytes, as the login user. */
+  get(path: string): Promise<Buffer>;
+  close(): Promise<void>;
+}
+
+/** The host could not be reached (connect refused, timed out, dropped mid-task): the host is UNREACHABLE. */
+export class UnreachableError extends SdtdError {
+  constructor(host: string, why: string) {
+    super('unreachable', `${host} is unreachable: ${why}`, { exitCode: 4 });
+  }
+}
+
+/** Wrap a command for cwd, environment and become; the same shape on every transport. */
+export function wrapCommand(cmd: string, opts: ExecOptions, loginUser: string): string {
+  let full = `${envPrefix(opts.env)}${opts.cwd ? `cd ${shq(opts.cwd)} && ` : ''}${cmd}`;
+  const b = opts.become;
+  if (b && b.user !== loginUser) full = `sudo -n -H -u ${shq(b.user)} -- /bin/sh -c ${shq(full)}`;
+  return full;
+}
