@@ -29,7 +29,7 @@ export async function runModule(
   const diff = plan.diff ?? [];
   const steps = plan.steps.map((s) => s.describe);
   const result: Record<string, unknown> = { ...plan.result };
-  if (plan.note) result.msg = plan.note;
+  if (plan.note && result.msg === undefined) result.msg = plan.note;
   if (plan.fail)
     return { status: 'failed', result: { ...result, msg: plan.fail }, diff, steps, msg: plan.fail };
   const changes = plan.steps.some((s) => s.changes !== false);

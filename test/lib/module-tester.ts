@@ -57,6 +57,8 @@ export interface ModuleTable {
   failed?: FailCase[];
   /** Modules that can never change a host (debug, assert) say why instead of giving changed cases. */
   neverChanges?: string;
+  /** Modules that always fail (fail) say why instead of giving no-op cases. */
+  neverSucceeds?: string;
   /** What "the host did not change" means for this module; default: the fixture directory's tree hash. */
   snapshot?: (f: Fixture) => string;
 }
@@ -64,7 +66,7 @@ export interface ModuleTable {
 /** What each module's table covered; the meta-test reads it. */
 export const tables = new Map<
   string,
-  { changed: number; ok: number; invalid: number; neverChanges?: string }
+  { changed: number; ok: number; invalid: number; failed: number; neverChanges?: string; neverSucceeds?: string }
 >();
 
 export function fixture(vars: Record<string, unknown> = {}): Fixture {
@@ -101,12 +103,16 @@ export function testModule(mod: Module, table: ModuleTable): void {
     changed: table.changed.length,
     ok: table.ok.length,
     invalid: table.invalid.length,
+    failed: table.failed?.length ?? 0,
     neverChanges: table.neverChanges,
+    neverSucceeds: table.neverSucceeds,
   });
   const snap = table.snapshot ?? ((f: Fixture) => hashTree(f.dir));
   describe(`module ${mod.name}`, () => {
     let f: Fixture;
-    afterEach(() => rmSync(f.dir, { recursive: true, force: true }));
+    afterEach(() => {
+      if (f) rmSync(f.dir, { recursive: true, force: true });
+    });
 
     for (const c of table.changed) {
       it(`changes: ${c.name}`, async () => {
