@@ -1,14 +1,30 @@
 // The module registry: every module the engine knows, sorted by name (a meta-test keeps it sorted, tested, documented).
 import type { Module } from '../engine/module.js';
 import assert from './assert.js';
+import blockinfile from './blockinfile.js';
+import copy from './copy.js';
 import debug from './debug.js';
 import fail from './fail.js';
 import file from './file.js';
 import group from './group.js';
+import lineinfile from './lineinfile.js';
 import setFact from './set_fact.js';
+import template from './template.js';
 import user from './user.js';
 
-export const modules: readonly Module[] = [assert, debug, fail, file, group, setFact, user] as Module[];
+export const modules: readonly Module[] = [
+  assert,
+  blockinfile,
+  copy,
+  debug,
+  fail,
+  file,
+  group,
+  lineinfile,
+  setFact,
+  template,
+  user,
+] as Module[];
 
 const byName = new Map(modules.map((m) => [m.name, m]));
 
