@@ -2,28 +2,40 @@
 import type { Module } from '../engine/module.js';
 import assert from './assert.js';
 import blockinfile from './blockinfile.js';
+import command from './command.js';
 import copy from './copy.js';
 import debug from './debug.js';
 import fail from './fail.js';
 import file from './file.js';
+import getUrl from './get_url.js';
 import group from './group.js';
 import lineinfile from './lineinfile.js';
 import setFact from './set_fact.js';
+import shell from './shell.js';
+import stat from './stat.js';
 import template from './template.js';
+import unarchive from './unarchive.js';
 import user from './user.js';
+import waitFor from './wait_for.js';
 
 export const modules: readonly Module[] = [
   assert,
   blockinfile,
+  command,
   copy,
   debug,
   fail,
   file,
+  getUrl,
   group,
   lineinfile,
   setFact,
+  shell,
+  stat,
   template,
+  unarchive,
   user,
+  waitFor,
 ] as Module[];
 
 const byName = new Map(modules.map((m) => [m.name, m]));
