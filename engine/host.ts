@@ -107,8 +107,11 @@ export function makeHost(c: HostContext): Host {
       return r.stdout;
     },
     write: (path, content, attrs = {}) => place(path, attrs, (tmp) => c.transport.put(tmp, content)),
+    // large archives go by path (SFTP fastPut) rather than through memory when the transport can
     upload: (local, path, attrs = {}) =>
-      place(path, attrs, (tmp) => c.transport.put(tmp, readFileSync(local))),
+      place(path, attrs, (tmp) =>
+        c.transport.putFile ? c.transport.putFile(local, tmp) : c.transport.put(tmp, readFileSync(local)),
+      ),
     localPath(kind, src) {
       if (isAbsolute(src)) {
         if (existsSync(src)) return src;

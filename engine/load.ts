@@ -72,9 +72,11 @@ export function parseYaml(text: string, file: string): unknown {
     const msg = first.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
     const code = YAML_CODE[first.code] ?? 'yaml-syntax';
     const key = /^[^:\n]*/.exec(text.slice(first.pos[0]))?.[0].trim();
-    const text2 =
-      code === 'yaml-duplicate-key' ? `expected each key once in a mapping (got "${key}" again)` : msg;
-    throw new SdtdError(code, text2, { pos: { file, line: p.line, col: p.col } });
+    const message =
+      code === 'yaml-duplicate-key'
+        ? `expected each key once in a mapping (got "${key}" again)`
+        : `invalid YAML: ${msg}`;
+    throw new SdtdError(code, message, { pos: { file, line: p.line, col: p.col } });
   }
   const at = (n: Node | null | undefined): Position => {
     const p = lc.linePos(n?.range?.[0] ?? 0);

@@ -2,6 +2,10 @@
 import { createRequire } from 'node:module';
 import nunjucks from 'nunjucks';
 import { SdtdError } from './errors.js';
+import { installFilters } from './filters.js';
+import { installOperators } from './jinja-operators.js';
+import { installTests } from './jinja-tests.js';
+import { installLookups } from './lookups.js';
 import { hasTemplate } from './validate.js';
 
 export { hasTemplate };
@@ -41,9 +45,26 @@ contextProto.init = function init(ctx: any, blocks: unknown, e: unknown) {
 let lastObj: unknown;
 let lastName = '';
 let lastMiss = '';
+// A lazy variable whose template needs an undefined variable is itself undefined, as in Ansible (so
+// `default` and `is defined` work on it); its error is kept, to be raised if the value is then used.
+let missError: SdtdError | undefined;
+let missFor = '';
+function read(get: () => unknown, name: string): unknown {
+  let v: unknown;
+  try {
+    v = get();
+  } catch (e) {
+    if (!(e instanceof SdtdError) || e.code !== 'undefined-variable') throw e;
+    missError = e;
+    missFor = name;
+    return undefined;
+  }
+  if (v === undefined) missError = undefined;
+  return v;
+}
 const origLookup = runtime.contextOrFrameLookup;
 runtime.contextOrFrameLookup = function lookup(context: unknown, frame: unknown, name: string) {
-  const v = origLookup.call(this, context, frame, name);
+  const v = read(() => origLookup.call(this, context, frame, name), name);
   lastObj = v;
   lastName = name;
   if (v === undefined) lastMiss = name;
@@ -51,8 +72,8 @@ runtime.contextOrFrameLookup = function lookup(context: unknown, frame: unknown,
 };
 const origMember = runtime.memberLookup;
 runtime.memberLookup = function member(obj: unknown, key: string, ...slice: unknown[]) {
-  const v = origMember.call(this, obj, key, ...slice);
   const name = obj === lastObj && lastName ? `${lastName}.${key}` : String(key);
+  const v = read(() => origMember.call(this, obj, key, ...slice), name);
   lastObj = v;
   lastName = name;
   if (v === undefined) lastMiss = obj === undefined || obj === null ? lastMiss : name;
@@ -62,10 +83,11 @@ runtime.ensureDefined = (val: unknown) => {
   if (val === undefined) throw undefinedError();
   return val;
 };
-// In text, lists and mappings print as Jinja prints them (Python's repr), not as JavaScript's "a,b".
+// In text, lists and mappings print as Jinja prints them (Python's repr), not as JavaScript's "a,b";
+// so do booleans and null (True, None).
 const origSuppress = runtime.suppressValue;
 runtime.suppressValue = (v: unknown, autoescape: boolean) =>
-  v !== null && typeof v === 'object' && !(v instanceof runtime.SafeString)
+  v === null || typeof v === 'boolean' || (typeof v === 'object' && !(v instanceof runtime.SafeString))
     ? pyRepr(v)
     : origSuppress(v, autoescape);
 
@@ -93,6 +115,7 @@ lib._prettifyError = (path: string, dev: boolean, e: unknown) =>
   e instanceof SdtdError ? e : origPrettify(path, dev, e);
 
 function undefinedError(): SdtdError {
+  if (missError && missFor === lastMiss) return missError;
   const name = lastMiss || 'a value';
   return new SdtdError(
     'undefined-variable',
@@ -160,8 +183,8 @@ export function renderText(text: string, vars: object): string {
 /** Evaluate a Jinja expression (no braces) to a native value; undefined is an error naming the variable. */
 export function evalExpr(expr: string, vars: object): unknown {
   const t = compile(`{{ __sdtd_capture((${expr})) }}`);
-  captured = undefined;
   const prevCaptured = captured;
+  captured = undefined;
   run(t, vars);
   const v = captured;
   captured = prevCaptured;
@@ -169,14 +192,17 @@ export function evalExpr(expr: string, vars: object): unknown {
   return v;
 }
 
-/** A `when:`/`failed_when:`/`until:` condition: a bare expression, or a template, judged for truth. */
+/**
+ * A `when:`/`failed_when:`/`until:` condition: a bare expression, or a template, judged for truth.
+ * As in Ansible, a condition that uses an undefined variable is an error naming it, not a silent false
+ * (the operators are strict, see jinja-operators.ts); `x is defined` and `x | default(1)` still work.
+ */
 export function evalCondition(cond: unknown, vars: object): boolean {
   if (typeof cond === 'boolean') return cond;
   if (cond === null || cond === undefined) return false;
   if (typeof cond === 'number') return cond !== 0;
   const s = String(cond).trim();
-  const v = SINGLE.test(s) ? renderString(s, vars) : evalExpr(s, vars);
-  return truthy(v);
+  return truthy(SINGLE.test(s) ? renderString(s, vars) : evalExpr(s, vars));
 }
 
 /** Truth as Jinja and Ansible see it: empty collections are false, and so are the strings "false"/"no". */
@@ -212,3 +238,18 @@ export function hasTemplateDeep(value: unknown): boolean {
     return Object.entries(value).some(([k, v]) => hasTemplate(k) || hasTemplateDeep(v));
   return false;
 }
+
+// Jinja's and Ansible's filters, tests, lookups and Python operator semantics.
+const hooks = {
+  undefinedError,
+  miss: (what: string) => {
+    lastMiss = what;
+    return undefined;
+  },
+  renderText,
+  lazy: LAZY,
+};
+installOperators();
+installFilters(env, hooks);
+installTests(env, hooks);
+installLookups(env, hooks);

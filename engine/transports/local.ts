@@ -1,6 +1,6 @@
 // The `local` transport: the manager itself, through /bin/sh child processes.
 import { spawn } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, readFile, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { type ExecOptions, type ExecResult, type Transport, wrapCommand } from './transport.js';
 
@@ -43,6 +43,11 @@ export class LocalTransport implements Transport {
 
   async put(path: string, content: Buffer | string, opts: { mode?: number } = {}): Promise<void> {
     await writeFile(path, content, { mode: opts.mode ?? 0o600 });
+  }
+
+  async putFile(localPath: string, path: string): Promise<void> {
+    await copyFile(localPath, path);
+    await chmod(path, 0o600);
   }
 
   get(path: string): Promise<Buffer> {

@@ -32,6 +32,8 @@ export interface Transport {
   exec(cmd: string, opts?: ExecOptions): Promise<ExecResult>;
   /** Write bytes to exactly `path`, as the login user (SFTP over SSH). Atomic placement is the caller's job. */
   put(path: string, content: Buffer | string, opts?: { mode?: number }): Promise<void>;
+  /** Upload a local file by path (large archives are not read into memory), as the login user. */
+  putFile?(localPath: string, path: string): Promise<void>;
   /** Read a file's bytes, as the login user. */
   get(path: string): Promise<Buffer>;
   close(): Promise<void>;

@@ -66,7 +66,14 @@ export interface ModuleTable {
 /** What each module's table covered; the meta-test reads it. */
 export const tables = new Map<
   string,
-  { changed: number; ok: number; invalid: number; failed: number; neverChanges?: string; neverSucceeds?: string }
+  {
+    changed: number;
+    ok: number;
+    invalid: number;
+    failed: number;
+    neverChanges?: string;
+    neverSucceeds?: string;
+  }
 >();
 
 export function fixture(vars: Record<string, unknown> = {}): Fixture {

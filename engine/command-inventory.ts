@@ -1,0 +1,21 @@
+// `sdtd-play inventory --graph|--list|--host NAME`, as ansible-inventory shows an inventory.
+
+import { inventorySources } from './command-playbook.js';
+import { EXIT, SdtdError } from './errors.js';
+import { graph, hostInfo, list, loadInventory } from './inventory/index.js';
+
+export async function inventoryCommand(o: {
+  inventory: string[];
+  graph?: string | boolean;
+  list?: boolean;
+  host?: string;
+}): Promise<number> {
+  const inv = await loadInventory(inventorySources(o.inventory));
+  let out: string;
+  if (o.host) out = JSON.stringify(hostInfo(inv, o.host), null, 4);
+  else if (o.list) out = JSON.stringify(list(inv), null, 4);
+  else if (o.graph) out = graph(inv, typeof o.graph === 'string' ? o.graph : undefined);
+  else throw new SdtdError('cli-usage', 'inventory: expected one of --graph, --list, --host NAME');
+  process.stdout.write(`${out}\n`);
+  return EXIT.ok;
+}

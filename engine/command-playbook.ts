@@ -1,0 +1,90 @@
+// `sdtd-play PLAYBOOK...`: load inventory and playbooks (all errors before anything runs), list or run them.
+import { existsSync } from 'node:fs';
+import { EXIT, SdtdError } from './errors.js';
+import { parseExtraVars } from './extra-vars.js';
+import { loadInventory } from './inventory/index.js';
+import { listHosts, listTags, listTasks } from './listing.js';
+import { loadPlaybook } from './playbook.js';
+import { chooseMode, makeReporter } from './report/index.js';
+import { runPlaybooks } from './run-playbook.js';
+
+export interface PlaybookOptions {
+  inventory: string[];
+  limit?: string;
+  tags: string[];
+  skipTags: string[];
+  extraVars: string[];
+  check?: boolean;
+  diff?: boolean;
+  forks: number;
+  listHosts?: boolean;
+  listTasks?: boolean;
+  listTags?: boolean;
+  startAtTask?: string;
+  syntaxCheck?: boolean;
+  forceHandlers?: boolean;
+  verbosity: number;
+  json?: boolean;
+  trustNewHosts?: boolean;
+}
+
+/** -i given, else $SDTD_INVENTORY, else ./inventory when it exists; else only the implicit localhost. */
+export function inventorySources(given: string[]): string[] {
+  if (given.length) return given;
+  if (process.env.SDTD_INVENTORY) return process.env.SDTD_INVENTORY.split(',');
+  return existsSync('inventory') ? ['inventory'] : [];
+}
+
+export async function playbookCommand(files: string[], o: PlaybookOptions): Promise<number> {
+  if (!Number.isInteger(o.forks) || o.forks < 1)
+    throw new SdtdError('cli-usage', `--forks: expected a positive integer (got ${o.forks})`);
+  if (o.trustNewHosts) process.env.SDTD_TRUST_NEW_HOSTS = '1';
+  const extraVars = parseExtraVars(o.extraVars);
+  const inventory = await loadInventory(inventorySources(o.inventory));
+  const playbooks = files.map((f) => loadPlaybook(f));
+  for (const pb of playbooks) inventory.addVarsDir(pb.dir);
+  const limit = o.limit ? new Set(inventory.limit(o.limit)) : undefined;
+  const print = (lines: string[]) => process.stdout.write(`${lines.join('\n')}\n`);
+  if (o.syntaxCheck) {
+    print(playbooks.map((pb) => `playbook: ${pb.file}`));
+    return EXIT.ok;
+  }
+  if (o.listHosts || o.listTasks || o.listTags) {
+    if (o.listHosts) print(listHosts(playbooks, inventory, limit));
+    if (o.listTasks) print(listTasks(playbooks, o.tags, o.skipTags));
+    if (o.listTags) print(listTags(playbooks));
+    return EXIT.ok;
+  }
+  const emit = makeReporter(chooseMode(!!o.json, !!process.stdout.isTTY), o.verbosity);
+  const stop = { interrupted: false };
+  const onInt = () => {
+    if (stop.interrupted) process.exit(EXIT.interrupted);
+    stop.interrupted = true;
+    process.stderr.write('\nstopping: no new task starts; running tasks finish (Ctrl-C again to quit now)\n');
+  };
+  process.on('SIGINT', onInt);
+  try {
+    const out = await runPlaybooks({
+      playbooks,
+      inventory,
+      limit,
+      extraVars,
+      emit,
+      stop,
+      opts: {
+        check: !!o.check,
+        diff: !!o.diff,
+        forks: o.forks,
+        verbosity: o.verbosity,
+        tags: o.tags,
+        skipTags: o.skipTags,
+        startAtTask: o.startAtTask,
+        forceHandlers: !!o.forceHandlers,
+        limit: o.limit,
+      },
+    });
+    return out.exitCode;
+  } finally {
+    process.off('SIGINT', onInt);
+  }
+}

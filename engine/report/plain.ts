@@ -1,0 +1,54 @@
+// Plain reporter: one line per result, as ansible-playbook prints them; for CI logs and pipes.
+import type { Emit, RunEvent } from '../events.js';
+import { banner, paint, recapLines, renderDiffs, resultLine, slowestLines } from './text.js';
+
+export interface Sink {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+export function plainReporter(verbosity: number, sink: Sink, colors = false): Emit {
+  const p = paint(colors);
+  let check = false;
+  return (e: RunEvent) => {
+    switch (e.type) {
+      case 'playbook_start':
+        check = e.check;
+        return;
+      case 'play_start':
+        sink.out(`\n${banner(`PLAY [${e.name}]${check ? ' (check mode)' : ''}`)}`);
+        return;
+      case 'task_start':
+        sink.out(
+          `\n${banner(`${e.handler ? 'RUNNING HANDLER' : 'TASK'} [${e.role ? `${e.role} : ` : ''}${e.name}]`)}`,
+        );
+        return;
+      case 'host_result':
+        sink.out(resultLine(e, verbosity, p));
+        if (e.diff?.length) sink.out(renderDiffs(e.diff, p));
+        return;
+      case 'warning':
+        sink.err(
+          p(`[WARNING]: ${e.pos ? `${e.pos.file}:${e.pos.line}:${e.pos.col}: ` : ''}${e.msg}`, 'magenta'),
+        );
+        return;
+      case 'info':
+        sink.out(p(e.msg, 'cyan'));
+        return;
+      case 'interrupted':
+        sink.err(p('[INTERRUPTED]: stopped by the user; running tasks were let finish', 'red'));
+        return;
+      case 'recap':
+        sink.out(`\n${banner('PLAY RECAP')}`);
+        for (const l of recapLines(e.stats, p)) sink.out(l);
+        if (verbosity > 0 && e.slowest.length) {
+          sink.out(`\n${banner('SLOWEST TASKS')}`);
+          for (const l of slowestLines(e.slowest)) sink.out(l);
+        }
+        sink.out(`\n${(e.durationMs / 1000).toFixed(2)}s`);
+        return;
+      default:
+        return;
+    }
+  };
+}

@@ -1,0 +1,80 @@
+// Jump hosts (ProxyJump): reach private hosts through a bastion, one shared connection per bastion.
+
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import type { Duplex } from 'node:stream';
+import { Client } from 'ssh2';
+import { hostId, verifyHostKey } from './known-hosts.js';
+import type { SshSettings } from './ssh.js';
+import { UnreachableError } from './transport.js';
+
+export interface JumpSpec {
+  user?: string;
+  host: string;
+  port: number;
+}
+
+/** `user@host:port`, or an ansible_ssh_common_args value holding `-o ProxyJump=...` / `-J ...`. */
+export function parseJump(spec: string): JumpSpec {
+  const m = /(?:ProxyJump[= ]|-J\s*)([^\s'"]+)/.exec(spec);
+  const s = (m ? m[1] : spec).split(',')[0];
+  const at = s.lastIndexOf('@');
+  const user = at >= 0 ? s.slice(0, at) : undefined;
+  const [host, port] = (at >= 0 ? s.slice(at + 1) : s).split(':');
+  return { user, host, port: port ? Number(port) : 22 };
+}
+
+const jumps = new Map<string, Promise<Client>>();
+
+function openJump(j: JumpSpec, s: SshSettings): Promise<Client> {
+  const key = `${j.user}@${j.host}:${j.port}`;
+  let c = jumps.get(key);
+  if (!c) {
+    c = new Promise<Client>((resolve, reject) => {
+      const client = new Client();
+      let refusal: string | undefined;
+      client.once('ready', () => resolve(client));
+      client.once('error', (e) => {
+        jumps.delete(key);
+        reject(new UnreachableError(j.host, `jump host: ${refusal ?? e.message}`));
+      });
+      client.on('close', () => jumps.delete(key));
+      const keyFile = process.env.SDTD_JUMP_KEY;
+      client.connect({
+        host: j.host,
+        port: j.port,
+        username: j.user ?? 'root',
+        readyTimeout: s.connectTimeoutMs,
+        keepaliveInterval: 5000,
+        privateKey: keyFile ? readFileSync(keyFile.replace(/^~/, homedir())) : undefined,
+        agent: keyFile ? undefined : process.env.SSH_AUTH_SOCK,
+        hostVerifier: (k: Buffer) => {
+          const v = verifyHostKey(s.knownHostsFile, j.host, [hostId(j.host, j.port)], k, s.trustNewHosts);
+          if (!v.ok) refusal = v.message;
+          return v.ok;
+        },
+      });
+    });
+    jumps.set(key, c);
+  }
+  return c;
+}
+
+/** A stream to address:port opened through the jump host, usable as the target connection's socket. */
+export async function connectJump(
+  j: JumpSpec,
+  address: string,
+  port: number,
+  s: SshSettings,
+): Promise<Duplex> {
+  const client = await openJump(j, s);
+  return new Promise((resolve, reject) =>
+    client.forwardOut('127.0.0.1', 0, address, port, (err, stream) => (err ? reject(err) : resolve(stream))),
+  );
+}
+
+export async function closeJumps(): Promise<void> {
+  const all = [...jumps.values()];
+  jumps.clear();
+  for (const c of all) (await c.catch(() => undefined))?.end();
+}

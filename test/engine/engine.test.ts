@@ -1,0 +1,207 @@
+// The engine's behaviour through real runs on the manager (local transport): precedence, check mode, handlers, strategy.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { cli, recap, tasksWith } from '../lib/cli.js';
+
+const F = 'test/fixtures/engine';
+const INV = ['-i', `${F}/inventory`];
+const msgOf = (events: Record<string, any>[], task: string) =>
+  events.find((e) => e.type === 'host_result' && e.task === task && !e.perItem)?.result?.msg;
+
+describe('engine', function () {
+  this.timeout(60_000);
+  let root: string;
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'sdtd-engine-'));
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it("variable precedence follows Ansible's order, layer by layer (docs/engine.md)", async () => {
+    const r = await cli([...INV, `${F}/precedence.yml`, '-e', 'v_include_extra=extra', '--json']);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(msgOf(r.events, 'show')).to.deep.equal({
+      v_def_inv: 'inv_all', // role defaults < inventory group vars (all)
+      v_all_child: 'child', // all < child group
+      v_parent_child: 'child', // parent group < child group
+      v_child_host: 'host', // group vars < host vars
+      v_invfile_gvdir: 'dir', // inventory file group vars < group_vars/ directory
+      v_gv_inv_pb: 'playbook-adjacent', // inventory-adjacent group_vars < playbook-adjacent
+      fact_over_host: true, // host vars < facts
+      v_host_play: 'play', // host vars < play vars
+      v_play_file: 'file', // play vars < vars_files
+      v_file_rolevars: 'rolevars', // vars_files < role vars
+      v_rolevars_block: 'block', // role vars < block vars
+      v_block_task: 'task', // block vars < task vars
+      v_task_fact: 'fact', // task vars < set_fact
+      v_fact_params: 'params', // set_fact < role params
+      v_params_include: 'include', // role params < include params
+      v_include_extra: 'extra', // include params < extra vars
+      lazy: 'extra-h1', // variables are rendered when read, with the final scope
+    });
+  });
+
+  it('check mode: registered results hold the prediction, so later conditions work; unpredictable commands are skipped with a reason', async () => {
+    const r = await cli([...INV, `${F}/check-register.yml`, '-e', `root=${root}`, '--check', '--json']);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(readdirSync(root)).to.deep.equal([]);
+    expect(tasksWith(r.events, 'changed')).to.deep.equal(['h1: write x', 'h1: depends on x changing']);
+    expect(msgOf(r.events, 'report')).to.match(/^wrote\.changed=True checksum=[0-9a-f]{64} x_exists=False$/);
+    expect(tasksWith(r.events, 'skipped')).to.deep.equal(['h1: a command that cannot be predicted']);
+    expect(msgOf(r.events, 'its registered result says why it was skipped')).to.match(
+      /^skipped=True reason=skipped in check mode: command has no creates/,
+    );
+  });
+
+  it('handler notifications survive a failed run and run at the next one (Ansible #10498)', async () => {
+    const run = (...extra: string[]) =>
+      cli([...INV, `${F}/handlers.yml`, '-e', `root=${root}`, ...extra, '--json']);
+    const first = await run('-e', 'conf=A', '-e', 'fail_after=true');
+    expect(first.code).to.equal(2);
+    expect(existsSync(join(root, 'restarts'))).to.equal(false);
+    expect(readdirSync(join(root, 'state/pending-handlers'))).to.have.length(1);
+
+    const second = await run('-e', 'conf=A');
+    expect(second.code).to.equal(0);
+    expect(tasksWith(second.events, 'changed')).to.deep.equal(['h1: restart app', 'h1: reload app']);
+    expect(readFileSync(join(root, 'restarts'), 'utf8')).to.equal('restarted\n');
+    expect(readFileSync(join(root, 'reloads'), 'utf8')).to.equal('reloaded\n');
+    expect(readdirSync(join(root, 'state/pending-handlers'))).to.deep.equal([]);
+
+    const third = await run('-e', 'conf=A');
+    expect(recap(third.events).h1?.changed).to.equal(0);
+  });
+
+  it('--force-handlers runs notified handlers on a host that failed', async () => {
+    const r = await cli([
+      ...INV,
+      `${F}/handlers.yml`,
+      '-e',
+      `root=${root}`,
+      '-e',
+      'conf=B',
+      '-e',
+      'fail_after=true',
+      '--force-handlers',
+      '--json',
+    ]);
+    expect(r.code).to.equal(2);
+    expect(readFileSync(join(root, 'restarts'), 'utf8')).to.equal('restarted\n');
+    expect(readdirSync(join(root, 'state/pending-handlers'))).to.deep.equal([]);
+  });
+
+  it('serial batches, run_once, max_fail_percentage', async () => {
+    const r = await cli([...INV, `${F}/strategy.yml`, '--json']);
+    const starts = r.events.filter((e) => e.type === 'task_start');
+    expect(starts.filter((e) => e.name === 'one').map((e) => e.hosts)).to.deep.equal([
+      ['h1'],
+      ['h2', 'h3'],
+      ['h4'],
+    ]);
+    expect(starts.find((e) => e.name === 'once')?.hosts).to.deep.equal(['h1']);
+    expect(tasksWith(r.events, 'ok').filter((t) => t.endsWith('everyone sees it'))).to.have.length(4);
+    expect(starts.some((e) => e.name === 'never reached')).to.equal(false);
+    expect(
+      r.events.some((e) => e.type === 'warning' && /max_fail_percentage 25% exceeded: 2 of 4/.test(e.msg)),
+    ).to.equal(true);
+    expect(r.code).to.equal(2);
+  });
+
+  it('any_errors_fatal stops every host', async () => {
+    const r = await cli([...INV, `${F}/fatal.yml`, '--json']);
+    expect(r.code).to.equal(2);
+    expect(r.events.some((e) => e.type === 'task_start' && e.name === 'nobody goes on')).to.equal(false);
+  });
+
+  it('loops, loop_control, until/retries, failed_when/changed_when, ignore_errors, delegate_to', async () => {
+    const r = await cli([...INV, `${F}/loops.yml`, '-e', `root=${root}`, '--json']);
+    expect(r.code, r.stdout).to.equal(0);
+    expect(msgOf(r.events, 'summary')).to.equal(
+      "['alice=1001', 'bob=1002'] ['0:a first=True', '1:b first=False', '2:c first=False'] 3 3",
+    );
+    expect(r.events.filter((e) => e.task === 'loop_control' && e.perItem).map((e) => e.item)).to.deep.equal([
+      'pkg a',
+      'pkg b',
+      'pkg c',
+    ]);
+    expect(recap(r.events).h1 ?? {}).to.include({ ignored: 1, failed: 0, changed: 0 });
+    expect(r.events.find((e) => e.task === 'delegate_to localhost' && !e.perItem)?.delegatedTo).to.equal(
+      'localhost',
+    );
+  });
+
+  it('include_tasks with a loop; include_role with vars, its defaults and its handlers', async () => {
+    const r = await cli([...INV, `${F}/includes.yml`, '--json']);
+    expect(r.code, r.stdout).to.equal(0);
+    expect(r.events.filter((e) => e.task === 'included task').map((e) => e.result.msg)).to.deep.equal([
+      'included one',
+      'included two',
+    ]);
+    expect(msgOf(r.events, 'echo')).to.equal('hi from echo');
+    expect(msgOf(r.events, 'echo handler')).to.equal('handler of an included role');
+  });
+
+  it('meta: flush_handlers runs handlers at that point; end_host ends one host', async () => {
+    const r = await cli([...INV, `${F}/meta.yml`, '--json']);
+    const order = r.events.filter((e) => e.type === 'task_start').map((e) => e.name);
+    expect(order.indexOf('h')).to.be.lessThan(order.indexOf('after flush'));
+    const last = r.events.filter((e) => e.type === 'host_result' && e.task === 'h2 ended').map((e) => e.host);
+    expect(last).to.deep.equal(['h1', 'h3', 'h4']);
+  });
+
+  it('an unreachable host is UNREACHABLE in the recap, the others finish, exit 4', async () => {
+    const r = await cli(['-i', `${F}/unreachable-inventory.yml`, `${F}/unreachable.yml`]);
+    expect(r.code).to.equal(4);
+    expect(r.stdout).to.match(
+      /fatal: \[down\]: UNREACHABLE! => down is unreachable: cannot connect to root@127\.0\.0\.1:1/,
+    );
+    expect(r.stdout).to.match(/ok: \[up\]/);
+    expect(r.stdout).to.match(/down\s+: ok=0\s+changed=0\s+unreachable=1/);
+  });
+
+  it('Ctrl-C: no new task starts, the running one finishes, the recap is printed, exit 130', async () => {
+    const r = await cli([...INV, `${F}/slow.yml`, '--json'], { sigintWhen: /"task_start".*"name":"slow"/ });
+    expect(r.code).to.equal(130);
+    expect(tasksWith(r.events, 'changed')).to.deep.equal(['h1: slow']);
+    expect(r.events.some((e) => e.type === 'task_start' && e.name === 'never started')).to.equal(false);
+    expect(r.events.some((e) => e.type === 'recap')).to.equal(true);
+  });
+
+  it('--list-hosts, --list-tasks with tags, --syntax-check run nothing', async () => {
+    const hosts = await cli([...INV, `${F}/strategy.yml`, '--list-hosts', '--limit', 'h1:h2']);
+    expect(hosts.stdout).to.match(/hosts \(2\):\n\s+h1\n\s+h2/);
+    const tasks = await cli([
+      'playbooks/examples/webapp.yml',
+      '-i',
+      'localhost,',
+      '--list-tasks',
+      '--tags',
+      'dirs',
+    ]);
+    expect(tasks.stdout).to.match(/app_base : Base directories\tTAGS: \[webapp, dirs\]/);
+    expect(tasks.stdout).to.not.match(/Configuration file/);
+    const syntax = await cli(['playbooks/examples/webapp.yml', '--syntax-check']);
+    expect(syntax.code).to.equal(0);
+  });
+
+  it('--start-at-task skips the tasks before it', async () => {
+    const r = await cli([
+      ...INV,
+      `${F}/loops.yml`,
+      '-e',
+      `root=${root}`,
+      '--start-at-task',
+      'ignore_errors',
+      '--json',
+    ]);
+    const started = r.events.filter((e) => e.type === 'task_start').map((e) => e.name);
+    expect(started).to.deep.equal(['ignore_errors', 'delegate_to localhost', 'summary']);
+  });
+
+  it('--limit with no match is an error', async () => {
+    const r = await cli([...INV, `${F}/strategy.yml`, '--limit', 'nosuchhost']);
+    expect(r.code).to.equal(2);
+    expect(r.stderr).to.match(/\[host-pattern\]/);
+  });
+});
