@@ -7,9 +7,10 @@ import {
   type Step,
   TaskFailure,
 } from '../engine/module.js';
-import { Bool, Enum, Obj, Type } from '../engine/schema.js';
+import { Bool, Enum, Obj, type Static, Type } from '../engine/schema.js';
 import { shq } from '../engine/shell.js';
 import { attrProps, planAttrs } from './lib/attrs.js';
+import { applyPlan, notYet } from './lib/content.js';
 import { applyMode, modeText } from './lib/mode.js';
 
 const schema = Obj({
@@ -41,104 +42,121 @@ export default defineModule({
   name: 'file',
   schema,
   aliases: { dest: 'path', name: 'path' },
-  async plan(args, host): Promise<Plan> {
-    const { path } = args;
-    const p = shq(path);
-    const st = await host.stat(path);
-    const state =
-      args.state ??
-      (st
-        ? st.type === 'directory'
-          ? 'directory'
-          : st.type === 'link'
-            ? 'link'
-            : 'file'
-        : args.recurse
-          ? 'directory'
-          : 'file');
-    const attrs = { mode: args.mode, owner: args.owner, group: args.group };
-    const was = st ? kind(st) : 'absent';
-    const result = { path, state };
+  plan: (args, host) => planFile(args, host),
+});
 
-    if (state === 'absent') {
-      if (!st) return { steps: [], result };
+/** strict: plan as the step of state file planned before the path existed, which fails if it still does not. */
+async function planFile(args: Static<typeof schema>, host: Host, strict = false): Promise<Plan> {
+  const { path } = args;
+  const p = shq(path);
+  const st = await host.stat(path);
+  const state =
+    args.state ??
+    (st
+      ? st.type === 'directory'
+        ? 'directory'
+        : st.type === 'link'
+          ? 'link'
+          : 'file'
+      : args.recurse
+        ? 'directory'
+        : 'file');
+  const attrs = { mode: args.mode, owner: args.owner, group: args.group };
+  const was = st ? kind(st) : 'absent';
+  const result = { path, state };
+
+  if (state === 'absent') {
+    if (!st) return { steps: [], result };
+    return {
+      steps: [step(`remove ${path}`, `rm -rf -- ${p}`)],
+      diff: [{ kind: 'state', what: path, before: was, after: 'absent' }],
+      result,
+    };
+  }
+
+  if (state === 'link' || state === 'hard') {
+    if (!args.src) throw new TaskFailure(`state ${state} needs src (the link's target)`);
+    const src = shq(args.src);
+    let same = false;
+    if (st && state === 'link') same = st.type === 'link' && st.linkTarget === args.src;
+    if (st && state === 'hard') same = (await host.exec(`[ ${p} -ef ${src} ]`)).rc === 0;
+    const steps: Step[] = [];
+    if (!same) {
+      if (st && st.type !== 'link' && !args.force && state === 'link')
+        throw new TaskFailure(`${path} exists as a ${st.type}; set force: true to replace it by a link`);
+      const flag = state === 'link' ? '-sfn' : '-fn';
+      const clear = st && st.type === 'directory' ? `rmdir -- ${p} && ` : '';
+      steps.push(step(`link ${path} -> ${args.src}`, `${clear}ln ${flag} -- ${src} ${p}`));
+    }
+    const diff = same
+      ? []
+      : [
+          {
+            kind: 'state' as const,
+            what: path,
+            before: st?.linkTarget ? `link to ${st.linkTarget}` : was,
+            after: `${state} to ${args.src}`,
+          },
+        ];
+    // attributes of a symbolic link itself are rarely meant: they apply to its target unless follow is false
+    if (same && (attrs.mode || attrs.owner || attrs.group)) {
+      const target = args.follow === false ? st! : await host.stat(path, { follow: true });
+      if (target) {
+        const a = planAttrs(path, target, attrs, { follow: args.follow });
+        steps.push(...a.steps);
+        diff.push(...a.diff);
+      }
+    }
+    return { steps, diff, result: { ...result, src: args.src } };
+  }
+
+  if (state === 'file') {
+    if (!st) {
+      const missing = `${path} does not exist; use state: touch to create it, or copy/template to write it`;
+      if (strict) throw new TaskFailure(missing);
+      // an earlier copy/template may create it: planned again and checked when the step runs. Setting
+      // attributes is a predicted change; with none asked, the step only checks (a predicted ok)
+      const setting = !!(attrs.mode || attrs.owner || attrs.group);
       return {
-        steps: [step(`remove ${path}`, `rm -rf -- ${p}`)],
-        diff: [{ kind: 'state', what: path, before: was, after: 'absent' }],
+        steps: [
+          {
+            describe: setting ? `set attributes of ${path}` : `check that ${path} exists`,
+            changes: setting,
+            run: async (h) => applyPlan(await planFile(args, h, true), h),
+          },
+        ],
+        diff: setting ? [{ kind: 'state', what: path, before: 'absent', after: 'file' }] : [],
+        note: notYet(path),
         result,
       };
     }
-
-    if (state === 'link' || state === 'hard') {
-      if (!args.src) throw new TaskFailure(`state ${state} needs src (the link's target)`);
-      const src = shq(args.src);
-      let same = false;
-      if (st && state === 'link') same = st.type === 'link' && st.linkTarget === args.src;
-      if (st && state === 'hard') same = (await host.exec(`[ ${p} -ef ${src} ]`)).rc === 0;
-      const steps: Step[] = [];
-      if (!same) {
-        if (st && st.type !== 'link' && !args.force && state === 'link')
-          throw new TaskFailure(`${path} exists as a ${st.type}; set force: true to replace it by a link`);
-        const flag = state === 'link' ? '-sfn' : '-fn';
-        const clear = st && st.type === 'directory' ? `rmdir -- ${p} && ` : '';
-        steps.push(step(`link ${path} -> ${args.src}`, `${clear}ln ${flag} -- ${src} ${p}`));
-      }
-      const diff = same
-        ? []
-        : [
-            {
-              kind: 'state' as const,
-              what: path,
-              before: st?.linkTarget ? `link to ${st.linkTarget}` : was,
-              after: `${state} to ${args.src}`,
-            },
-          ];
-      // attributes of a symbolic link itself are rarely meant: they apply to its target unless follow is false
-      if (same && (attrs.mode || attrs.owner || attrs.group)) {
-        const target = args.follow === false ? st! : await host.stat(path, { follow: true });
-        if (target) {
-          const a = planAttrs(path, target, attrs, { follow: args.follow });
-          steps.push(...a.steps);
-          diff.push(...a.diff);
-        }
-      }
-      return { steps, diff, result: { ...result, src: args.src } };
-    }
-
-    if (state === 'file') {
-      if (!st)
-        throw new TaskFailure(
-          `${path} does not exist; use state: touch to create it, or copy/template to write it`,
-        );
-      if (st.type === 'directory') throw new TaskFailure(`${path} is a directory, not a file`);
-      const target =
-        st.type === 'link' && args.follow !== false ? await host.stat(path, { follow: true }) : st;
-      const a = planAttrs(path, target ?? st, attrs, { follow: args.follow });
-      return { steps: a.steps, diff: a.diff, result };
-    }
-
-    if (state === 'touch') {
-      if (!st) {
-        const steps = [step(`create ${path}`, `touch -- ${p}${setAttrs(p, attrs)}`)];
-        return { steps, diff: [{ kind: 'state', what: path, before: 'absent', after: 'file' }], result };
-      }
-      const a = planAttrs(path, st, attrs, { follow: args.follow });
-      return { steps: a.steps, diff: a.diff, result };
-    }
-
-    // directory
-    if (!st) {
-      const steps = [step(`create directory ${path}`, `mkdir -p -- ${p}${setAttrs(p, attrs, args.recurse)}`)];
-      return { steps, diff: [{ kind: 'state', what: path, before: 'absent', after: 'directory' }], result };
-    }
-    const dir = st.type === 'link' && args.follow !== false ? await host.stat(path, { follow: true }) : st;
-    if (dir?.type !== 'directory') throw new TaskFailure(`${path} exists as a ${st.type}, not a directory`);
-    if (args.recurse && (attrs.mode || attrs.owner || attrs.group))
-      return planRecursive(path, attrs, host, result);
-    const a = planAttrs(path, dir, attrs, { follow: args.follow });
+    if (st.type === 'directory') throw new TaskFailure(`${path} is a directory, not a file`);
+    const target = st.type === 'link' && args.follow !== false ? await host.stat(path, { follow: true }) : st;
+    const a = planAttrs(path, target ?? st, attrs, { follow: args.follow });
     return { steps: a.steps, diff: a.diff, result };
-  },
-});
+  }
+
+  if (state === 'touch') {
+    if (!st) {
+      const steps = [step(`create ${path}`, `touch -- ${p}${setAttrs(p, attrs)}`)];
+      return { steps, diff: [{ kind: 'state', what: path, before: 'absent', after: 'file' }], result };
+    }
+    const a = planAttrs(path, st, attrs, { follow: args.follow });
+    return { steps: a.steps, diff: a.diff, result };
+  }
+
+  // directory
+  if (!st) {
+    const steps = [step(`create directory ${path}`, `mkdir -p -- ${p}${setAttrs(p, attrs, args.recurse)}`)];
+    return { steps, diff: [{ kind: 'state', what: path, before: 'absent', after: 'directory' }], result };
+  }
+  const dir = st.type === 'link' && args.follow !== false ? await host.stat(path, { follow: true }) : st;
+  if (dir?.type !== 'directory') throw new TaskFailure(`${path} exists as a ${st.type}, not a directory`);
+  if (args.recurse && (attrs.mode || attrs.owner || attrs.group))
+    return planRecursive(path, attrs, host, result);
+  const a = planAttrs(path, dir, attrs, { follow: args.follow });
+  return { steps: a.steps, diff: a.diff, result };
+}
 
 function kind(st: FileStat): string {
   return st.type === 'link' ? `link to ${st.linkTarget}` : st.type;

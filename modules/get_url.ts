@@ -6,6 +6,7 @@ import { Bool, Obj, Type } from '../engine/schema.js';
 import { shq } from '../engine/shell.js';
 import { attrProps, planAttrs } from './lib/attrs.js';
 import { DIGEST_HEX, findChecksum } from './lib/checksum-file.js';
+import { ensure, notYet } from './lib/content.js';
 import {
   type Cached,
   type Digest,
@@ -66,11 +67,9 @@ export default defineModule({
       ].join('\n'),
     );
     const [path, ...rest] = out.split('\n');
-    if (rest[0] === 'NODIR')
-      throw new TaskFailure(
-        `expected the directory ${posix.dirname(path)} to exist (got none; create it first)`,
-      );
-    const st = parseStat(rest.join('\n'));
+    // a missing directory an earlier task may create: planned as if there, checked when the step runs
+    const noDir = rest[0] === 'NODIR' ? posix.dirname(path) : undefined;
+    const st = noDir === undefined ? parseStat(rest.join('\n')) : null;
     if (st && st.type !== 'file')
       throw new TaskFailure(`expected ${path} to be a regular file or absent (got a ${st.type})`);
     const attrs = { mode: args.mode, owner: args.owner, group: args.group };
@@ -95,6 +94,12 @@ export default defineModule({
     const step: Step = {
       describe: `download ${args.url} on the manager, upload to ${path}`,
       run: async (h) => {
+        if (noDir !== undefined)
+          await ensure(
+            h,
+            `[ -d ${shq(noDir)} ]`,
+            () => new TaskFailure(`expected the directory ${noDir} to exist (got none; create it first)`),
+          );
         const c = fetched ?? (await fetchToCache(args.url, { ...o, want, force: args.force }));
         await h.upload(c.path, path, attrs);
         return {
@@ -113,6 +118,7 @@ export default defineModule({
     return {
       steps: [step],
       diff: [{ kind: 'state', what: path, before, after: `downloaded from ${args.url}` }],
+      note: noDir === undefined ? undefined : notYet(`directory ${noDir}`),
       result,
     };
   },

@@ -3,9 +3,10 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { defineModule, type Host, type Plan, TaskFailure } from '../engine/module.js';
-import { Bool, Obj, Type } from '../engine/schema.js';
+import { Bool, Obj, type Static, Type } from '../engine/schema.js';
 import { shjoin, shq } from '../engine/shell.js';
 import { attrProps } from './lib/attrs.js';
+import { applyPlan, notYet } from './lib/content.js';
 import {
   attrsInput,
   attrsScript,
@@ -34,93 +35,117 @@ const schema = Obj({
 
 const TAR_LIST = 'LC_ALL=C TZ=UTC tar -tv --full-time --quoting-style=literal';
 
-export default defineModule({
-  name: 'unarchive',
-  schema,
-  async plan(args, host): Promise<Plan> {
-    const { src, dest } = args;
-    if (/\.zip$/i.test(src))
-      throw new TaskFailure(`expected a tar archive (tar, tar.gz, tgz, tar.xz, tar.bz2; got zip: ${src})`);
-    if (/^[a-z]+:\/\//i.test(src))
-      throw new TaskFailure(`expected a file path in src (got the URL ${src}; fetch it with get_url first)`);
-    const extra = args.extra_opts ?? [];
-    const strip = args.strip_components ?? stripIn(extra);
-    const tarOpts = [...extra, ...(args.strip_components ? [`--strip-components=${strip}`] : [])];
-    const attrs = { mode: args.mode, owner: args.owner, group: args.group };
-    const remote = args.remote_src ?? false;
-    const local = remote ? undefined : host.localPath('files', src);
+export default defineModule({ name: 'unarchive', schema, plan: (args, host) => planUnarchive(args, host) });
 
-    const guards = [
-      args.creates ? `if [ -e ${shq(args.creates)} ]; then echo CREATES; exit 0; fi` : '',
-      `[ -d ${shq(dest)} ] || { echo NODEST; exit 0; }`,
-      remote ? `[ -f ${shq(src)} ] || { echo NOSRC; exit 0; }` : '',
-      'echo OK',
-    ].join('\n');
-    const localMembers = local ? parseListing(await listLocal(local, extra), strip) : [];
-    const first = local
-      ? await host.run(`${guards}\n${statMembersScript(dest)}`, { stdin: names(localMembers) })
-      : await listRemote(host, `${guards}\n${TAR_LIST} ${shjoin(extra)} -f ${shq(src)}`, src);
-    const [guard, ...rest] = first.split('\n');
-    if (guard === 'CREATES')
-      return { steps: [], note: `skipped, since ${args.creates} exists`, result: { dest, src } };
-    if (guard === 'NODEST')
-      throw new TaskFailure(
-        `expected the directory ${dest} to exist (got none; unarchive does not create it)`,
-      );
-    if (guard === 'NOSRC')
-      throw new TaskFailure(`expected ${src} on the host (remote_src), got no such file`);
-    const members = local ? localMembers : parseListing(rest.join('\n'), strip);
-    // remote_src: a second round trip, to stat what the host's listing names
-    const statOut = local
-      ? rest.join('\n')
-      : await host.run(statMembersScript(dest), { stdin: names(members) });
-    const { differ, attrsDiffer } = compareMembers(members, statOut, attrs);
+/** strict: plan as the step planned before dest (or a remote src) existed, which fails if it still does not. */
+async function planUnarchive(args: Static<typeof schema>, host: Host, strict = false): Promise<Plan> {
+  const { src, dest } = args;
+  if (/\.zip$/i.test(src))
+    throw new TaskFailure(`expected a tar archive (tar, tar.gz, tgz, tar.xz, tar.bz2; got zip: ${src})`);
+  if (/^[a-z]+:\/\//i.test(src))
+    throw new TaskFailure(`expected a file path in src (got the URL ${src}; fetch it with get_url first)`);
+  const extra = args.extra_opts ?? [];
+  const strip = args.strip_components ?? stripIn(extra);
+  const tarOpts = [...extra, ...(args.strip_components ? [`--strip-components=${strip}`] : [])];
+  const attrs = { mode: args.mode, owner: args.owner, group: args.group };
+  const remote = args.remote_src ?? false;
+  const local = remote ? undefined : host.localPath('files', src);
 
-    const result: Record<string, unknown> = { dest, src, file_count: members.length };
-    if (args.list_files) result.files = members.map((m) => m.name);
-    const fix = attrsScript(dest, attrs);
-    if (differ === 0) {
-      if (attrsDiffer === 0 || !fix) return { steps: [], result };
-      return {
-        steps: [
-          {
-            describe: `set ${Object.entries(attrs)
-              .filter(([, v]) => v)
-              .map(([k, v]) => `${k} ${v}`)
-              .join(', ')} on ${attrsDiffer} paths in ${dest}`,
-            run: async (h) => void (await h.run(fix, { stdin: attrsInput(members) })),
-          },
-        ],
-        diff: [
-          {
-            kind: 'state',
-            what: `${dest} (extracted files)`,
-            before: `${attrsDiffer} with other attributes`,
-            after: 'all as asked',
-          },
-        ],
-        result,
-      };
-    }
+  const guards = [
+    args.creates ? `if [ -e ${shq(args.creates)} ]; then echo CREATES; exit 0; fi` : '',
+    `[ -d ${shq(dest)} ] || { echo NODEST; exit 0; }`,
+    remote ? `[ -f ${shq(src)} ] || { echo NOSRC; exit 0; }` : '',
+    'echo OK',
+  ].join('\n');
+  const localMembers = local ? parseListing(await listLocal(local, extra), strip) : [];
+  const first = local
+    ? await host.run(`${guards}\n${statMembersScript(dest)}`, { stdin: names(localMembers) })
+    : await listRemote(host, `${guards}\n${TAR_LIST} ${shjoin(extra)} -f ${shq(src)}`, src);
+  const [guard, ...rest] = first.split('\n');
+  if (guard === 'CREATES')
+    return { steps: [], note: `skipped, since ${args.creates} exists`, result: { dest, src } };
+  if (guard === 'NODEST' || guard === 'NOSRC') {
+    const missing =
+      guard === 'NODEST'
+        ? `expected the directory ${dest} to exist (got none; unarchive does not create it)`
+        : `expected ${src} on the host (remote_src), got no such file`;
+    if (strict) throw new TaskFailure(missing);
+    // an earlier task (file, get_url) may create it: a change, planned again and checked when the step runs
     return {
       steps: [
         {
-          describe: `extract ${src} into ${dest} (${differ} of ${members.length} members missing or different)`,
-          run: (h) => extract(h, { local, src, dest, tarOpts, members, fix, result }),
+          describe: `extract ${src} into ${dest}`,
+          run: async (h) => applyPlan(await planUnarchive(args, h, true), h),
         },
       ],
       diff: [
         {
           kind: 'state',
           what: dest,
-          before: `${differ} of ${members.length} members missing or different`,
+          before: guard === 'NODEST' ? 'absent' : `${src} not there yet`,
           after: `extracted from ${src}`,
+        },
+      ],
+      note: notYet(guard === 'NODEST' ? `directory ${dest}` : `src ${src}`),
+      result: {
+        dest,
+        src,
+        ...(local ? { file_count: localMembers.length } : {}),
+        ...(local && args.list_files ? { files: localMembers.map((m) => m.name) } : {}),
+      },
+    };
+  }
+  const members = local ? localMembers : parseListing(rest.join('\n'), strip);
+  // remote_src: a second round trip, to stat what the host's listing names
+  const statOut = local
+    ? rest.join('\n')
+    : await host.run(statMembersScript(dest), { stdin: names(members) });
+  const { differ, attrsDiffer } = compareMembers(members, statOut, attrs);
+
+  const result: Record<string, unknown> = { dest, src, file_count: members.length };
+  if (args.list_files) result.files = members.map((m) => m.name);
+  const fix = attrsScript(dest, attrs);
+  if (differ === 0) {
+    if (attrsDiffer === 0 || !fix) return { steps: [], result };
+    return {
+      steps: [
+        {
+          describe: `set ${Object.entries(attrs)
+            .filter(([, v]) => v)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ')} on ${attrsDiffer} paths in ${dest}`,
+          run: async (h) => void (await h.run(fix, { stdin: attrsInput(members) })),
+        },
+      ],
+      diff: [
+        {
+          kind: 'state',
+          what: `${dest} (extracted files)`,
+          before: `${attrsDiffer} with other attributes`,
+          after: 'all as asked',
         },
       ],
       result,
     };
-  },
-});
+  }
+  return {
+    steps: [
+      {
+        describe: `extract ${src} into ${dest} (${differ} of ${members.length} members missing or different)`,
+        run: (h) => extract(h, { local, src, dest, tarOpts, members, fix, result }),
+      },
+    ],
+    diff: [
+      {
+        kind: 'state',
+        what: dest,
+        before: `${differ} of ${members.length} members missing or different`,
+        after: `extracted from ${src}`,
+      },
+    ],
+    result,
+  };
+}
 
 async function extract(
   h: Host,

@@ -2,6 +2,7 @@
 import { type Diff, defineModule, type Host, type Step, TaskFailure } from '../engine/module.js';
 import { Bool, Enum, Obj, StrOrList, Type } from '../engine/schema.js';
 import { shjoin, shq } from '../engine/shell.js';
+import { notYet } from './lib/content.js';
 
 const schema = Obj({
   name: Type.String({ minLength: 1, maxLength: 32, description: 'Login name of the user.' }),
@@ -53,11 +54,24 @@ const returned = (a: Account) => {
 
 type Cmd = { describe: string; cmd: string };
 
-/** Steps from commands; the last one reads the account back, so register gets the uid useradd chose. */
-function toSteps(cmds: Cmd[], name: string): Step[] {
+const noGroup = (g: string) =>
+  new TaskFailure(`expected group ${g} to exist (got no such group; create it first)`);
+
+/**
+ * Steps from commands; the last one reads the account back, so register gets the uid useradd chose.
+ * missing: groups absent when planning (an earlier `group` task may create them), checked before the first command.
+ */
+function toSteps(cmds: Cmd[], name: string, missing: string[] = []): Step[] {
   return cmds.map((c, i) => ({
     describe: c.describe,
     run: async (host: Host) => {
+      if (i === 0 && missing.length) {
+        const out = await host.run(
+          `for g in ${shjoin(missing)}; do getent group "$g" >/dev/null || echo "$g"; done`,
+        );
+        const still = out.split('\n').find(Boolean);
+        if (still) throw noGroup(still);
+      }
       if (i < cmds.length - 1) return void (await host.run(c.cmd));
       const [pw, ids] = (await host.run(`{ ${c.cmd}; } >&2 && { ${readScript(name)}; }`)).split('@@\n');
       const a = parseAccount(pw, ids);
@@ -117,10 +131,14 @@ export default defineModule({
       };
     }
 
+    // a group that does not exist yet may be made by an earlier `group` task: planned under the name given,
+    // so the task is a predicted change; the step checks it before running useradd/usermod
+    const missing: string[] = [];
     const need = (g: string) => {
       const found = groups.get(g);
-      if (!found) throw new TaskFailure(`expected group ${g} to exist (got no such group; create it first)`);
-      return found;
+      if (found) return found;
+      if (!missing.includes(g)) missing.push(g);
+      return { name: g, gid: Number.NaN };
     };
     const primary = args.group ? need(args.group) : undefined;
     const supp = wanted?.map((g) => need(g).name);
@@ -140,8 +158,9 @@ export default defineModule({
         name,
       ];
       return {
-        steps: toSteps([argvCmd(argv)], name),
+        steps: toSteps([argvCmd(argv)], name, missing),
         diff: [{ kind: 'state', what, before: 'absent', after: 'present' }],
+        note: notYetGroups(missing),
         result: { ...base, ...asked(args) },
       };
     }
@@ -186,9 +205,19 @@ export default defineModule({
       cmds.push(homeCmd(homeDir, name));
     }
     const predicted = returned({ ...cur, supplementary, gid: primary?.gid ?? cur.gid });
-    return { steps: toSteps(cmds, name), diff, result: { ...base, ...predicted, ...asked(args) } };
+    // the gid of a group not there yet is unknown: its name stands for it in the prediction
+    if (primary && Number.isNaN(primary.gid)) Object.assign(predicted, { group: primary.name });
+    return {
+      steps: toSteps(cmds, name, missing),
+      diff,
+      note: notYetGroups(missing),
+      result: { ...base, ...predicted, ...asked(args) },
+    };
   },
 });
+
+const notYetGroups = (missing: string[]) =>
+  missing.length ? missing.map((g) => notYet(`group ${g}`)).join('; ') : undefined;
 
 /** The values asked for: in check mode they are the prediction of what the account will have. */
 const asked = (a: Record<string, unknown>) =>

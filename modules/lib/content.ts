@@ -11,6 +11,7 @@ import {
   TaskFailure,
   type WriteAttrs,
 } from '../../engine/module.js';
+import { shq } from '../../engine/shell.js';
 import { attrDiffs, planAttrs } from './attrs.js';
 import { applyMode, modeText } from './mode.js';
 import type { Probe } from './probe.js';
@@ -91,35 +92,71 @@ export async function planPlace(host: Host, o: PlaceOpts): Promise<Plan> {
     return { steps: a.steps, diff: a.diff, result };
   }
   const steps: Step[] = [];
+  // a missing parent an earlier task may create (file: state=directory): planned as if there, checked when written
+  let needDir: string | undefined;
   if (!o.probe.parentExists) {
-    if (!o.makeDir)
-      throw new TaskFailure(
-        `expected directory ${posix.dirname(path)} to exist (it does not: create it first, or end dest with / to have it made)`,
-      );
-    const { path: dir, ...attrs } = o.makeDir;
-    steps.push(mkdirStep(dir, attrs));
+    if (o.makeDir) {
+      const { path: dir, ...attrs } = o.makeDir;
+      steps.push(mkdirStep(dir, attrs));
+    } else needDir = posix.dirname(path);
   }
-  steps.push(
-    writeStep({
-      dest: path,
-      attrs: o.attrs,
-      backup: o.backup,
-      validate: o.validate,
-      content: data !== null ? { data } : { remotePath: (o.content as { remotePath: string }).remotePath },
-      describe: `${st ? 'replace' : 'create'} ${path} (${size} bytes${o.validate ? ', validated' : ''})`,
-    }),
-  );
+  const write = writeStep({
+    dest: path,
+    attrs: o.attrs,
+    backup: o.backup,
+    validate: o.validate,
+    content: data !== null ? { data } : { remotePath: (o.content as { remotePath: string }).remotePath },
+    describe: `${st ? 'replace' : 'create'} ${path} (${size} bytes${o.validate ? ', validated' : ''})`,
+  });
+  if (needDir === undefined) steps.push(write);
+  else {
+    const dir = needDir;
+    const noDir = () =>
+      new TaskFailure(
+        `expected directory ${dir} to exist (it does not: create it first, or end dest with / to have it made)`,
+      );
+    steps.push({
+      describe: write.describe,
+      run: async (h) => {
+        await ensure(h, `[ -d ${shq(dir)} ]`, noDir);
+        return write.run(h);
+      },
+    });
+  }
   const diff: Diff[] = [];
-  let note: string | undefined = o.msg;
+  let note: string | undefined = [o.msg, needDir && notYet(`directory ${needDir}`)]
+    .filter(Boolean)
+    .join('; ');
   const before = o.before !== undefined ? o.before : await oldText(host, o.probe);
   const after = data !== null ? textOf(data) : null;
   if (before !== null && after !== null) diff.push(contentDiff(path, before, after));
   else {
     const why = data === null ? 'the new content is on the host' : 'binary, not UTF-8, or over 100 KiB';
-    note = [o.msg, `diff not shown: ${why}`].filter(Boolean).join('; ');
+    note = [note, `diff not shown: ${why}`].filter(Boolean).join('; ');
   }
   if (isFile) diff.push(...attrDiffs(path, st, o.attrs));
-  return { steps, diff, note, result };
+  return { steps, diff, note: note || undefined, result };
+}
+
+/**
+ * The note of a plan made as if a missing precondition held: a directory, a file or a group an earlier
+ * task of the same run may create. Check mode then predicts a change instead of failing.
+ */
+export function notYet(what: string): string {
+  return `${what} does not exist yet: an earlier task must create it`;
+}
+
+/** For a step planned by that rule: when it runs, the shell test must pass, else the task fails (fail()). */
+export async function ensure(host: Host, test: string, fail: () => TaskFailure): Promise<void> {
+  if ((await host.exec(test)).rc !== 0) throw fail();
+}
+
+/** Apply a plan's steps from within a step (one that plans again when it runs), merging what they return. */
+export async function applyPlan(plan: Plan, host: Host): Promise<Record<string, unknown>> {
+  if (plan.fail) throw new TaskFailure(plan.fail, plan.result);
+  const out: Record<string, unknown> = { ...plan.result };
+  for (const s of plan.steps) Object.assign(out, await s.run(host));
+  return out;
 }
 
 /** A src on the manager (role's files/ or templates/, then the playbook's); a missing one fails the task, not the run. */

@@ -2,7 +2,7 @@
 import { posix } from 'node:path';
 import { type Host, type Plan, TaskFailure, type WriteAttrs } from '../../engine/module.js';
 import { planAttrs } from './attrs.js';
-import { planPlace } from './content.js';
+import { applyPlan, contentDiff, notYet, planPlace } from './content.js';
 import { probe } from './probe.js';
 
 export interface EditOpts {
@@ -17,16 +17,26 @@ export interface EditOpts {
   edit(before: string): { after: string; msg: string };
 }
 
-export async function planEdit(host: Host, o: EditOpts): Promise<Plan> {
+/** strict: plan as the step planned before the file existed, which fails if it still does not. */
+export async function planEdit(host: Host, o: EditOpts, strict = false): Promise<Plan> {
   // links are followed, as Ansible does for these modules: the real file is edited, the link stays
   const p = await probe(host, o.path, { follow: true, content: true });
   const result = { path: o.path };
   if (!p.st) {
     if (o.state === 'absent') return { steps: [], note: `${o.path} does not exist`, result };
-    if (!o.create)
-      throw new TaskFailure(`expected ${o.path} to exist (it does not; set create: true to create it)`, {
-        rc: 257,
-      });
+    if (!o.create) {
+      const missing = `expected ${o.path} to exist (it does not; set create: true to create it)`;
+      if (strict) throw new TaskFailure(missing, { rc: 257 });
+      // an earlier task (copy, template) may create it: a change, planned again and checked when the step runs;
+      // the edit of an empty text stands for the diff, and still fails on bad arguments (a wrong regexp)
+      const { after } = o.edit('');
+      return {
+        steps: [{ describe: `edit ${o.path}`, run: async (h) => applyPlan(await planEdit(h, o, true), h) }],
+        diff: [contentDiff(o.path, '', after)],
+        note: notYet(`file ${o.path}`),
+        result,
+      };
+    }
   } else if (p.st.type !== 'file') {
     throw new TaskFailure(`expected ${o.path} to be a regular file (got a ${p.st.type})`);
   }

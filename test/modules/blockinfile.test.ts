@@ -1,10 +1,11 @@
 // Table tests for the blockinfile module, with the /etc/hosts edge cases: insert, update in place, remove, no final newline.
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, rmSync, statSync } from 'node:fs';
 import { expect } from 'chai';
 import { prepareArgs } from '../../engine/module-args.js';
 import { runModule } from '../../engine/run-module.js';
 import blockinfile from '../../modules/blockinfile.js';
 import { fixture, testModule } from '../lib/module-tester.js';
+import { hashTree } from '../lib/tree.js';
 
 const mode = (p: string) => (statSync(p).mode & 0o7777).toString(8).padStart(4, '0');
 const HOSTS = '127.0.0.1 localhost\n::1 localhost\n';
@@ -136,9 +137,9 @@ testModule(blockinfile, {
   ],
   failed: [
     {
-      name: 'missing file without create',
+      name: 'missing file without create (and no earlier task made it)',
       args: (f) => ({ path: f.p('none'), block: 'x' }),
-      error: /expected .*none to exist .*create: true/,
+      error: /^expected .*none to exist \(it does not; set create: true to create it\)$/,
     },
     {
       name: 'a begin marker without an end marker is not guessed at',
@@ -179,5 +180,29 @@ describe('blockinfile effects', () => {
     expect(f.read('hosts')).to.equal(HOSTS);
     await run({ block: NODES });
     expect(f.read('hosts')).to.equal(withBlock);
+  });
+});
+
+describe('blockinfile: a file an earlier task creates', () => {
+  it('check mode predicts a change and changes nothing; the real run fails (rc 257)', async () => {
+    const f = fixture();
+    try {
+      const args = prepareArgs(blockinfile, { path: f.p('hosts'), block: NODES }, { where: 't' });
+      const before = hashTree(f.dir);
+      const predicted = await runModule(blockinfile, args, f.host, { check: true });
+      expect(predicted.status, predicted.msg).to.equal('changed');
+      expect(predicted.msg).to.match(/file .*hosts does not exist yet: an earlier task must create it/);
+      expect(predicted.diff[0]).to.deep.include({ kind: 'content', before: '' });
+      expect(hashTree(f.dir), 'check mode changed the host').to.equal(before);
+      const failed = await runModule(blockinfile, args, f.host, { check: false });
+      expect(failed.status).to.equal('failed');
+      expect(failed.msg).to.match(
+        /^expected .*hosts to exist \(it does not; set create: true to create it\)$/,
+      );
+      expect(failed.result).to.include({ rc: 257 });
+      expect(f.exists('hosts')).to.equal(false);
+    } finally {
+      rmSync(f.dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,5 @@
 // Table tests for the copy module, and the effects a table cannot show (validate failure, backups).
-import { lstatSync, readdirSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { expect } from 'chai';
 import { makeHost } from '../../engine/host.js';
@@ -15,6 +15,7 @@ import { sha256 } from '../../modules/lib/content.js';
 import lineinfile from '../../modules/lineinfile.js';
 import template from '../../modules/template.js';
 import { type Fixture, fixture, testModule } from '../lib/module-tester.js';
+import { hashTree } from '../lib/tree.js';
 
 const mode = (p: string) => (statSync(p).mode & 0o7777).toString(8).padStart(4, '0');
 const backups = (f: Fixture, name: string) => readdirSync(f.dir).filter((n) => n.startsWith(`${name}.`));
@@ -226,7 +227,7 @@ testModule(copy, {
       error: /cannot find "nope"/,
     },
     {
-      name: 'parent directory missing',
+      name: 'parent directory missing (and no earlier task made it)',
       args: (f) => ({ dest: f.p('no/such/file'), content: 'a' }),
       error: /expected directory .*no\/such to exist/,
     },
@@ -242,9 +243,9 @@ testModule(copy, {
       error: /%s/,
     },
     {
-      name: 'remote_src missing',
+      name: 'remote_src missing (and no earlier task made it)',
       args: (f) => ({ dest: f.p('x'), src: f.p('nope'), remote_src: true }),
-      error: /expected src .*nope .* does not exist/,
+      error: /^expected src .*nope on localhost \(remote_src\), but it does not exist$/,
     },
     {
       name: 'backup with a tree',
@@ -270,6 +271,48 @@ describe('copy effects', () => {
     expect(f.read('v.conf')).to.equal('good\n');
     expect(mode(f.p('v.conf'))).to.equal('0640');
     expect(readdirSync(f.dir)).to.deep.equal(['v.conf']);
+  });
+});
+
+describe('copy: preconditions an earlier task may satisfy', () => {
+  let f: Fixture;
+  afterEach(() => rmSync(f.dir, { recursive: true, force: true }));
+  const prepared = (raw: object) => prepareArgs(copy, raw, { where: 't' });
+
+  it('a missing directory of dest: check mode predicts a change and changes nothing', async () => {
+    f = fixture();
+    const args = prepared({ dest: f.p('conf.d/a'), content: 'a\n' });
+    const before = hashTree(f.dir);
+    const predicted = await runModule(copy, args, f.host, { check: true });
+    expect(predicted.status, predicted.msg).to.equal('changed');
+    expect(predicted.msg).to.match(
+      /directory .*\/conf\.d does not exist yet: an earlier task must create it/,
+    );
+    expect(predicted.diff[0]).to.deep.include({ kind: 'content', before: '', after: 'a\n' });
+    expect(hashTree(f.dir), 'check mode changed the host').to.equal(before);
+  });
+
+  it('the write step checks the directory when it runs: planned before it existed, it writes once it does', async () => {
+    f = fixture();
+    const plan = await copy.plan(prepared({ dest: f.p('conf.d/a'), content: 'a\n' }) as never, f.host);
+    f.sh('mkdir conf.d');
+    for (const s of plan.steps) await s.run(f.host);
+    expect(f.read('conf.d/a')).to.equal('a\n');
+  });
+
+  it('remote_src not there yet: check mode predicts a change; the real run copies once an earlier task made it', async () => {
+    f = fixture();
+    const args = prepared({ dest: f.p('d'), src: f.p('dl/app.conf'), remote_src: true });
+    const before = hashTree(f.dir);
+    const predicted = await runModule(copy, args, f.host, { check: true });
+    expect(predicted.status, predicted.msg).to.equal('changed');
+    expect(predicted.msg).to.match(/src .*app\.conf does not exist yet: an earlier task must create it/);
+    expect(hashTree(f.dir), 'check mode changed the host').to.equal(before);
+    // the step plans again when it runs: with src there by then, it copies
+    const plan = await copy.plan(args as never, f.host);
+    f.write('dl/app.conf', 'c\n');
+    for (const s of plan.steps) await s.run(f.host);
+    expect(f.read('d')).to.equal('c\n');
   });
 });
 

@@ -1,8 +1,11 @@
 // Table tests for the file module.
-import { lstatSync, readlinkSync, statSync } from 'node:fs';
+import { lstatSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { expect } from 'chai';
+import { prepareArgs } from '../../engine/module-args.js';
+import { runModule } from '../../engine/run-module.js';
 import file from '../../modules/file.js';
-import { testModule } from '../lib/module-tester.js';
+import { type Fixture, fixture, testModule } from '../lib/module-tester.js';
+import { hashTree } from '../lib/tree.js';
 
 const mode = (p: string) => (statSync(p).mode & 0o7777).toString(8).padStart(4, '0');
 
@@ -95,9 +98,9 @@ testModule(file, {
   ],
   failed: [
     {
-      name: 'state file on a missing path',
-      args: (f) => ({ path: f.p('missing'), state: 'file' }),
-      error: /does not exist/,
+      name: 'state file on a missing path (and no earlier task made it)',
+      args: (f) => ({ path: f.p('missing'), state: 'file', mode: '0600' }),
+      error: /^.*missing does not exist; use state: touch to create it, or copy\/template to write it$/,
     },
     { name: 'link without src', args: (f) => ({ path: f.p('l'), state: 'link' }), error: /needs src/ },
     {
@@ -107,4 +110,38 @@ testModule(file, {
       error: /not a directory/,
     },
   ],
+});
+
+describe('file: state file on a path an earlier task creates', () => {
+  let f: Fixture;
+  afterEach(() => rmSync(f.dir, { recursive: true, force: true }));
+  const prepared = (raw: object) => prepareArgs(file, raw, { where: 't' });
+
+  it('with a mode: check mode predicts a change and changes nothing; the step sets it once the file exists', async () => {
+    f = fixture();
+    const args = prepared({ path: f.p('app.conf'), state: 'file', mode: '0600' });
+    const before = hashTree(f.dir);
+    const predicted = await runModule(file, args, f.host, { check: true });
+    expect(predicted.status, predicted.msg).to.equal('changed');
+    expect(predicted.msg).to.match(/app\.conf does not exist yet: an earlier task must create it/);
+    expect(hashTree(f.dir), 'check mode changed the host').to.equal(before);
+    // the step plans again when it runs: planned before the file existed, it sets the mode once it does
+    const plan = await file.plan(args as never, f.host);
+    f.write('app.conf', 'x', 0o644);
+    for (const s of plan.steps) await s.run(f.host);
+    expect(mode(f.p('app.conf'))).to.equal('0600');
+  });
+
+  it('without attributes: nothing to change once it exists, so check mode predicts ok; the real run still fails', async () => {
+    f = fixture();
+    const args = prepared({ path: f.p('app.conf'), state: 'file' });
+    const before = hashTree(f.dir);
+    const predicted = await runModule(file, args, f.host, { check: true });
+    expect(predicted.status, predicted.msg).to.equal('ok');
+    expect(predicted.msg).to.match(/app\.conf does not exist yet: an earlier task must create it/);
+    expect(hashTree(f.dir), 'check mode changed the host').to.equal(before);
+    const out = await runModule(file, args, f.host, { check: false });
+    expect(out.status).to.equal('failed');
+    expect(out.msg).to.match(/app\.conf does not exist; use state: touch/);
+  });
 });

@@ -10,6 +10,7 @@ import { runModule } from '../../engine/run-module.js';
 import getUrl from '../../modules/get_url.js';
 import { parseChecksumFile } from '../../modules/lib/checksum-file.js';
 import { type Fixture, fixture, testModule } from '../lib/module-tester.js';
+import { hashTree } from '../lib/tree.js';
 
 const cache = mkdtempSync(join(tmpdir(), 'sdtd-cache-'));
 process.env.SDTD_CACHE_DIR = cache;
@@ -207,7 +208,7 @@ describe('get_url', () => {
         error: /no data for 0.3s/,
       },
       {
-        name: 'missing directory given with a slash',
+        name: 'missing directory given with a slash (and no earlier task made it)',
         args: (f) => pkg(f, { dest: `${f.p('nodir')}/` }),
         error: /expected the directory .*\/nodir to exist/,
       },
@@ -239,6 +240,28 @@ describe('get_url', () => {
     expect(f.read(NAME)).to.equal('old');
     expect(readdirSync(f.dir)).to.deep.equal([NAME]);
     expect(readdirSync(join(cache, 'downloads')).filter((n) => n.includes('.part'))).to.deep.equal([]);
+    rmSync(f.dir, { recursive: true, force: true });
+  });
+
+  it('a directory an earlier task creates: check mode predicts a change; the real run fails before downloading', async () => {
+    const f = fixture();
+    reset();
+    const args = prepareArgs(getUrl, pkg(f, { dest: `${f.p('dl')}/` }), { where: 't' });
+    const before = hashTree(f.dir);
+    const predicted = await runModule(getUrl, args, f.host, { check: true });
+    expect(predicted.status, predicted.msg).to.equal('changed');
+    expect(predicted.msg).to.match(/directory .*\/dl does not exist yet: an earlier task must create it/);
+    expect(predicted.diff[0]).to.deep.include({ kind: 'state', what: f.p(`dl/${NAME}`), before: 'absent' });
+    expect(hashTree(f.dir), 'check mode changed the host').to.equal(before);
+    const out = await runModule(getUrl, args, f.host, { check: false });
+    expect(out.status).to.equal('failed');
+    expect(out.msg).to.match(/^expected the directory .*\/dl to exist \(got none; create it first\)$/);
+    expect(hits[`/pkg/${NAME}`] ?? 0, 'downloaded for nothing').to.equal(0);
+    // the step checks when it runs: planned before the directory existed, it downloads once it does
+    const plan = await getUrl.plan(args as never, f.host);
+    f.sh('mkdir dl');
+    for (const s of plan.steps) await s.run(f.host);
+    expect(f.read(`dl/${NAME}`)).to.equal(BODY.toString());
     rmSync(f.dir, { recursive: true, force: true });
   });
 

@@ -1,8 +1,11 @@
 // Table tests for the lineinfile module: Ansible's placement rules, backrefs, create, backup, validate.
-import { lstatSync, readdirSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { expect } from 'chai';
+import { prepareArgs } from '../../engine/module-args.js';
+import { runModule } from '../../engine/run-module.js';
 import lineinfile from '../../modules/lineinfile.js';
-import { testModule } from '../lib/module-tester.js';
+import { fixture, testModule } from '../lib/module-tester.js';
+import { hashTree } from '../lib/tree.js';
 
 const mode = (p: string) => (statSync(p).mode & 0o7777).toString(8).padStart(4, '0');
 const SSHD = 'Port 22\n#PermitRootLogin yes\nUsePAM yes\n';
@@ -154,9 +157,9 @@ testModule(lineinfile, {
   ],
   failed: [
     {
-      name: 'missing file without create',
+      name: 'missing file without create (and no earlier task made it)',
       args: (f) => ({ path: f.p('none'), line: 'x' }),
-      error: /expected .*none to exist .*create: true/,
+      error: /^expected .*none to exist \(it does not; set create: true to create it\)$/,
     },
     { name: 'present without line', args: (f) => ({ path: f.p('a'), regexp: 'x' }), error: /needs line/ },
     {
@@ -188,4 +191,42 @@ testModule(lineinfile, {
       error: /validate failed \(rc 1\).* left unchanged/,
     },
   ],
+});
+
+describe('lineinfile: a file an earlier task creates', () => {
+  it('check mode predicts a change and changes nothing; the real run fails (rc 257), then edits once it exists', async () => {
+    const f = fixture();
+    try {
+      const args = prepareArgs(lineinfile, { path: f.p('app.conf'), line: 'x=1' }, { where: 't' });
+      const before = hashTree(f.dir);
+      const predicted = await runModule(lineinfile, args, f.host, { check: true });
+      expect(predicted.status, predicted.msg).to.equal('changed');
+      expect(predicted.msg).to.match(/file .*app\.conf does not exist yet: an earlier task must create it/);
+      expect(predicted.diff[0]).to.deep.include({ kind: 'content', before: '', after: 'x=1\n' });
+      expect(hashTree(f.dir), 'check mode changed the host').to.equal(before);
+      const failed = await runModule(lineinfile, args, f.host, { check: false });
+      expect(failed.status).to.equal('failed');
+      expect(failed.result).to.include({ rc: 257 });
+      expect(f.exists('app.conf')).to.equal(false);
+      // the step plans again when it runs: planned before the file existed, it edits once it does
+      const plan = await lineinfile.plan(args as never, f.host);
+      f.write('app.conf', 'a=0\n');
+      for (const s of plan.steps) await s.run(f.host);
+      expect(f.read('app.conf')).to.equal('a=0\nx=1\n');
+    } finally {
+      rmSync(f.dir, { recursive: true, force: true });
+    }
+  });
+
+  it('bad arguments still fail in check mode when the file is missing', async () => {
+    const f = fixture();
+    try {
+      const args = prepareArgs(lineinfile, { path: f.p('none'), line: 'x', regexp: '(' }, { where: 't' });
+      const predicted = await runModule(lineinfile, args, f.host, { check: true });
+      expect(predicted.status).to.equal('failed');
+      expect(predicted.msg).to.match(/not a valid regular expression/);
+    } finally {
+      rmSync(f.dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -1,10 +1,11 @@
 // Table tests for the template module: rendering with the task's variables, then copy's placement rules.
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, rmSync, statSync } from 'node:fs';
 import { expect } from 'chai';
 import { prepareArgs } from '../../engine/module-args.js';
 import { runModule } from '../../engine/run-module.js';
 import template from '../../modules/template.js';
 import { fixture, testModule } from '../lib/module-tester.js';
+import { hashTree } from '../lib/tree.js';
 
 const mode = (p: string) => (statSync(p).mode & 0o7777).toString(8).padStart(4, '0');
 
@@ -114,6 +115,12 @@ testModule(template, {
   ],
   failed: [
     {
+      name: 'directory of dest missing, and no earlier task made it',
+      setup: (f) => f.write('templates/t.j2', 'x\n'),
+      args: (f) => ({ src: 't.j2', dest: f.p('conf.d/t') }),
+      error: /^expected directory .*\/conf\.d to exist \(it does not: create it first/,
+    },
+    {
       name: 'undefined variable',
       setup: (f) => f.write('templates/u.j2', 'x={{ nope }}\n'),
       args: (f) => ({ src: 'u.j2', dest: f.p('u') }),
@@ -148,5 +155,30 @@ describe('template effects', () => {
     const out = await runModule(template, args, f.host, { check: false });
     expect(out.status).to.equal('failed');
     expect(f.read('v')).to.equal('x=1\n');
+  });
+});
+
+describe('template: a directory an earlier task creates', () => {
+  it('check mode predicts a change (not a failure) and changes nothing; the real run writes once it exists', async () => {
+    const f = fixture({ x: 1 });
+    try {
+      f.write('templates/t.j2', 'x={{ x }}\n');
+      const args = prepareArgs(template, { src: 't.j2', dest: f.p('conf.d/t') }, { where: 't' });
+      const before = hashTree(f.dir);
+      const predicted = await runModule(template, args, f.host, { check: true });
+      expect(predicted.status, predicted.msg).to.equal('changed');
+      expect(predicted.msg).to.match(
+        /directory .*\/conf\.d does not exist yet: an earlier task must create it/,
+      );
+      expect(predicted.diff[0]).to.deep.include({ kind: 'content', before: '', after: 'x=1\n' });
+      expect(hashTree(f.dir), 'check mode changed the host').to.equal(before);
+      // the earlier task (file: state=directory) runs, then this one
+      f.sh('mkdir conf.d');
+      const out = await runModule(template, args, f.host, { check: false });
+      expect(out.status, out.msg).to.equal('changed');
+      expect(f.read('conf.d/t')).to.equal('x=1\n');
+    } finally {
+      rmSync(f.dir, { recursive: true, force: true });
+    }
   });
 });

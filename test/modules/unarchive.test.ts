@@ -1,8 +1,11 @@
 // Table tests for unarchive: real tar archives, extracted, compared member by member, re-extracted when changed.
-import { lstatSync, readlinkSync, statSync } from 'node:fs';
+import { lstatSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { expect } from 'chai';
+import { prepareArgs } from '../../engine/module-args.js';
+import { runModule } from '../../engine/run-module.js';
 import unarchive from '../../modules/unarchive.js';
-import { type Fixture, testModule } from '../lib/module-tester.js';
+import { type Fixture, fixture, testModule } from '../lib/module-tester.js';
+import { hashTree } from '../lib/tree.js';
 
 const mode = (p: string) => (statSync(p).mode & 0o7777).toString(8).padStart(4, '0');
 
@@ -130,7 +133,7 @@ testModule(unarchive, {
   ],
   failed: [
     {
-      name: 'dest missing',
+      name: 'dest missing (and no earlier task made it)',
       setup: (f) => archive(f),
       args: (f) => ({ src: 'app.tgz', dest: f.p('nope') }),
       error: /expected the directory .*nope to exist \(got none; unarchive does not create it\)/,
@@ -142,10 +145,49 @@ testModule(unarchive, {
       error: /expected .*bad.tgz to be a tar archive \(tar: /,
     },
     {
-      name: 'remote src missing',
+      name: 'remote src missing (and no earlier task made it)',
       args: (f) => ({ src: f.p('none.tgz'), dest: f.dir, remote_src: true }),
       error: /expected .*none.tgz on the host \(remote_src\), got no such file/,
     },
     { name: 'zip', args: (f) => ({ src: 'a.zip', dest: f.dir }), error: /expected a tar archive/ },
   ],
+});
+
+describe('unarchive: dest or src an earlier task creates', () => {
+  let f: Fixture;
+  afterEach(() => rmSync(f.dir, { recursive: true, force: true }));
+  const prepared = (raw: object) => prepareArgs(unarchive, raw, { where: 't' });
+
+  it('dest missing: check mode predicts a change and changes nothing; the step extracts once dest exists', async () => {
+    f = fixture();
+    archive(f);
+    const args = prepared({ src: 'app.tgz', dest: f.p('opt/app') });
+    const before = hashTree(f.dir);
+    const predicted = await runModule(unarchive, args, f.host, { check: true });
+    expect(predicted.status, predicted.msg).to.equal('changed');
+    expect(predicted.msg).to.match(
+      /directory .*\/opt\/app does not exist yet: an earlier task must create it/,
+    );
+    expect(predicted.result).to.include({ file_count: 7 });
+    expect(hashTree(f.dir), 'check mode changed the host').to.equal(before);
+    // the step plans again when it runs: planned before dest existed, it extracts once it does
+    const plan = await unarchive.plan(args as never, f.host);
+    f.sh('mkdir -p opt/app');
+    for (const s of plan.steps) await s.run(f.host);
+    expect(f.read('opt/app/top/README')).to.equal('read me\n');
+  });
+
+  it('remote src missing (an earlier get_url makes it): check mode predicts a change; the real run fails', async () => {
+    f = fixture();
+    const args = prepared({ src: f.p('dl/app.tgz'), dest: f.p('dest'), remote_src: true });
+    f.sh('mkdir dest');
+    const before = hashTree(f.dir);
+    const predicted = await runModule(unarchive, args, f.host, { check: true });
+    expect(predicted.status, predicted.msg).to.equal('changed');
+    expect(predicted.msg).to.match(/src .*app\.tgz does not exist yet: an earlier task must create it/);
+    expect(hashTree(f.dir), 'check mode changed the host').to.equal(before);
+    const out = await runModule(unarchive, args, f.host, { check: false });
+    expect(out.status).to.equal('failed');
+    expect(out.msg).to.match(/^expected .*app\.tgz on the host \(remote_src\), got no such file$/);
+  });
 });

@@ -1,10 +1,12 @@
 // Table tests for the user module: real accounts on this machine (needs root), under throwaway names.
 import { execSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { expect } from 'chai';
+import { prepareArgs } from '../../engine/module-args.js';
+import { runModule } from '../../engine/run-module.js';
 import user from '../../modules/user.js';
-import { testModule } from '../lib/module-tester.js';
+import { type Fixture, fixture, testModule } from '../lib/module-tester.js';
 
 const PREFIX = `sdtdu${String(Math.random()).slice(2, 8)}`;
 const n = (tag: string) => `${PREFIX}${tag}`;
@@ -181,9 +183,16 @@ const root = process.getuid?.() === 0;
     ],
     failed: [
       {
-        name: 'a supplementary group that does not exist',
+        name: 'a supplementary group that does not exist (and no earlier task made it)',
         args: () => ({ name: n('s'), groups: [n('nosuch')] }),
         error: new RegExp(`expected group ${n('nosuch')} to exist`),
+      },
+      {
+        name: 'a primary group that does not exist (and no earlier task made it)',
+        args: () => ({ name: n('np'), group: n('nosuchp') }),
+        error: new RegExp(
+          `^expected group ${n('nosuchp')} to exist \\(got no such group; create it first\\)$`,
+        ),
       },
       {
         name: 'a uid another user has',
@@ -191,5 +200,46 @@ const root = process.getuid?.() === 0;
         error: /UID 0 is not unique/,
       },
     ],
+  });
+
+  describe('groups an earlier `group` task creates', () => {
+    let f: Fixture;
+    before(() => {
+      f = fixture();
+    });
+    after(() => rmSync(f.dir, { recursive: true, force: true }));
+    const run = (raw: object, check: boolean) =>
+      runModule(user, prepareArgs(user, raw, { where: 't' }), f.host, { check });
+
+    it('a new user: check mode predicts a change and changes nothing; the real run fails, then works once the group exists', async () => {
+      const args = { name: n('lg'), groups: [n('later')] };
+      const before = snapshot();
+      const predicted = await run(args, true);
+      expect(predicted.status, predicted.msg).to.equal('changed');
+      expect(predicted.msg).to.equal(
+        `group ${n('later')} does not exist yet: an earlier task must create it`,
+      );
+      expect(snapshot(), 'check mode changed the host').to.equal(before);
+      const failed = await run(args, false);
+      expect(failed.status).to.equal('failed');
+      expect(failed.msg).to.equal(
+        `expected group ${n('later')} to exist (got no such group; create it first)`,
+      );
+      expect(passwd(n('lg'))).to.deep.equal(['']);
+      sh(`groupadd ${n('later')}`);
+      const out = await run(args, false);
+      expect(out.status, out.msg).to.equal('changed');
+      expect(groupsOf(n('lg'))).to.include(n('later'));
+    });
+
+    it('an existing user: check mode predicts the new primary group, by name', async () => {
+      sh(`useradd -M ${n('lh')}`);
+      const before = snapshot();
+      const predicted = await run({ name: n('lh'), group: n('laterh') }, true);
+      expect(predicted.status, predicted.msg).to.equal('changed');
+      expect(predicted.result).to.include({ group: n('laterh') });
+      expect(predicted.steps[0]).to.match(/^usermod -g /);
+      expect(snapshot(), 'check mode changed the host').to.equal(before);
+    });
   });
 });
