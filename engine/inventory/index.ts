@@ -1,5 +1,6 @@
 // The inventory API: loadInventory(sources) and the Inventory it returns; plugins, patterns and CLI output helpers.
 import { resolve } from 'node:path';
+import './builtin-plugins.js';
 import { checkVarsDirs } from './host-vars.js';
 import { Inventory } from './inventory.js';
 import { loadSource } from './sources.js';

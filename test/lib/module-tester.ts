@@ -57,6 +57,10 @@ export interface ModuleTable {
   failed?: FailCase[];
   /** Modules that can never change a host (debug, assert) say why instead of giving changed cases. */
   neverChanges?: string;
+  /** Per-case time limit in ms (default mocha's). */
+  timeout?: number;
+  /** Undo what a case left that deleting the fixture directory cannot (running hosts, mounts). */
+  teardown?: (f: Fixture) => unknown;
   /** Modules that always fail (fail) say why instead of giving no-op cases. */
   neverSucceeds?: string;
   /** What "the host did not change" means for this module; default: the fixture directory's tree hash. */
@@ -115,10 +119,15 @@ export function testModule(mod: Module, table: ModuleTable): void {
     neverSucceeds: table.neverSucceeds,
   });
   const snap = table.snapshot ?? ((f: Fixture) => hashTree(f.dir));
-  describe(`module ${mod.name}`, () => {
-    let f: Fixture;
-    afterEach(() => {
-      if (f) rmSync(f.dir, { recursive: true, force: true });
+  describe(`module ${mod.name}`, function () {
+    if (table.timeout) this.timeout(table.timeout);
+    let f: Fixture | undefined;
+    afterEach(async () => {
+      if (!f) return;
+      const done = f;
+      f = undefined;
+      await table.teardown?.(done);
+      rmSync(done.dir, { recursive: true, force: true });
     });
 
     for (const c of table.changed) {
