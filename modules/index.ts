@@ -10,6 +10,7 @@ import file from './file.js';
 import getUrl from './get_url.js';
 import group from './group.js';
 import lineinfile from './lineinfile.js';
+import nspawnInstance from './nspawn_instance.js';
 import setFact from './set_fact.js';
 import shell from './shell.js';
 import stat from './stat.js';
@@ -29,6 +30,7 @@ export const modules: readonly Module[] = [
   getUrl,
   group,
   lineinfile,
+  nspawnInstance,
   setFact,
   shell,
   stat,
