@@ -9,11 +9,14 @@ import fail from './fail.js';
 import file from './file.js';
 import getUrl from './get_url.js';
 import group from './group.js';
+import hostsFile from './hosts_file.js';
 import lineinfile from './lineinfile.js';
+import monit from './monit.js';
 import nspawnInstance from './nspawn_instance.js';
 import setFact from './set_fact.js';
 import shell from './shell.js';
 import stat from './stat.js';
+import sysctl from './sysctl.js';
 import template from './template.js';
 import unarchive from './unarchive.js';
 import user from './user.js';
@@ -29,11 +32,14 @@ export const modules: readonly Module[] = [
   file,
   getUrl,
   group,
+  hostsFile,
   lineinfile,
+  monit,
   nspawnInstance,
   setFact,
   shell,
   stat,
+  sysctl,
   template,
   unarchive,
   user,
