@@ -41,17 +41,19 @@ export class ChannelPool {
   }
 
   async exec(cmd: string, stdin: string | Buffer | undefined, timeoutMs?: number): Promise<ExecResult> {
-    for (;;) {
+    for (let refused = 0; ; refused++) {
       await this.slot();
       try {
         return await this.run(cmd, stdin, timeoutMs);
       } catch (e) {
-        // the server refused another session (MaxSessions lower than ours): use fewer and try again
-        if (!/open failure|prohibited/i.test((e as Error).message) || this.limit <= 1 || this.failed) throw e;
-        this.limit = Math.max(1, this.running - 1);
+        // the server refused another session (its MaxSessions is lower than ours, or it has not yet
+        // freed a closed one): use fewer at once and try again shortly
+        if (!/open failure|prohibited/i.test((e as Error).message) || this.failed || refused >= 100) throw e;
+        this.limit = Math.max(1, Math.min(this.limit, this.running - 1));
       } finally {
         this.release();
       }
+      await new Promise((r) => setTimeout(r, 20));
     }
   }
 

@@ -26,7 +26,7 @@ export function parseJump(spec: string): JumpSpec {
 
 const jumps = new Map<string, Promise<Client>>();
 
-function openJump(j: JumpSpec, s: SshSettings): Promise<Client> {
+function openJump(j: JumpSpec, s: SshSettings, keyFile?: string): Promise<Client> {
   const key = `${j.user}@${j.host}:${j.port}`;
   let c = jumps.get(key);
   if (!c) {
@@ -39,7 +39,6 @@ function openJump(j: JumpSpec, s: SshSettings): Promise<Client> {
         reject(new UnreachableError(j.host, `jump host: ${refusal ?? e.message}`));
       });
       client.on('close', () => jumps.delete(key));
-      const keyFile = process.env.SDTD_JUMP_KEY;
       client.connect({
         host: j.host,
         port: j.port,
@@ -60,7 +59,6 @@ function openJump(j: JumpSpec, s: SshSettings): Promise<Client> {
   return c;
 }
 
-/** A stream to address:port opened through the jump host, usable as the target connection's socket. */
 export async function connectJump(
   j: JumpSpec,
   address: string,
