@@ -1,14 +1,14 @@
 // Python semantics for Jinja syntax in nunjucks: truth of [] and {}, ==, list +, ~, %, tuples, string escapes, str methods.
-import { createRequire } from 'node:module';
+
+import compiler from 'nunjucks/src/compiler.js';
+import lexer from 'nunjucks/src/lexer.js';
+import nodes from 'nunjucks/src/nodes.js';
+import runtime from 'nunjucks/src/runtime.js';
 import { defined, pyCmp, pyEq, pyStr, truth } from './jinja-python.js';
 import { pyFormat, STR_METHODS } from './jinja-strings.js';
 import { pyIn } from './jinja-tests.js';
 
-const require = createRequire(import.meta.url);
-const runtime = require('nunjucks/src/runtime');
-const nodes = require('nunjucks/src/nodes');
-const { Compiler } = require('nunjucks/src/compiler');
-const lexer = require('nunjucks/src/lexer');
+const { Compiler } = compiler;
 
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', f: '\f', v: '\v' };
 

@@ -1,5 +1,4 @@
 // Templating: nunjucks set up to behave like Ansible's Jinja2 (native single expressions, strict undefined, lazy vars).
-import { createRequire } from 'node:module';
 import nunjucks from 'nunjucks';
 import { SdtdError } from './errors.js';
 import { installFilters } from './filters.js';
@@ -10,9 +9,10 @@ import { hasTemplate } from './validate.js';
 
 export { hasTemplate };
 
-const require = createRequire(import.meta.url);
-const runtime = require('nunjucks/src/runtime');
-const lib = require('nunjucks/src/lib');
+// nunjucks' internals, as CommonJS export objects (default imports), so that the patches below apply to
+// the very objects nunjucks itself uses, also when the CLI is bundled
+import lib from 'nunjucks/src/lib.js';
+import runtime from 'nunjucks/src/runtime.js';
 
 nunjucks.installJinjaCompat();
 
