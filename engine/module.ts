@@ -71,7 +71,7 @@ export interface Step {
   describe: string;
   /** false for steps that only wait or observe (wait_for): they do not make the task "changed". */
   changes?: boolean;
-  /** Apply; may return values to merge into the task's registered result. */
+  /** Apply; may return values to merge into the task's registered result (`changed: true` marks the task changed). */
   run(host: Host): Promise<Record<string, unknown> | undefined>;
 }
 

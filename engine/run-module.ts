@@ -40,16 +40,20 @@ export async function runModule(
     }
     return { status: changes ? 'changed' : 'ok', result, diff, steps, msg: plan.note, facts: plan.facts };
   }
+  let changed = changes;
   for (const [i, step] of plan.steps.entries()) {
     try {
       const out = await step.run(host);
+      // a step may find out only when it runs that it changed something (apt latest after a cache update)
+      if (out?.changed === true) changed = true;
       if (out) Object.assign(result, out);
     } catch (e) {
       if (e instanceof TaskFailure) return failed(e, diff, steps.slice(0, i + 1), result);
       throw e;
     }
   }
-  return { status: changes ? 'changed' : 'ok', result, diff, steps, msg: plan.note, facts: plan.facts };
+  delete result.changed;
+  return { status: changed ? 'changed' : 'ok', result, diff, steps, msg: plan.note, facts: plan.facts };
 }
 
 function failed(

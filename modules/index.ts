@@ -1,5 +1,6 @@
 // The module registry: every module the engine knows, sorted by name (a meta-test keeps it sorted, tested, documented).
 import type { Module } from '../engine/module.js';
+import apt from './apt.js';
 import assert from './assert.js';
 import blockinfile from './blockinfile.js';
 import command from './command.js';
@@ -17,12 +18,14 @@ import setFact from './set_fact.js';
 import shell from './shell.js';
 import stat from './stat.js';
 import sysctl from './sysctl.js';
+import systemd from './systemd.js';
 import template from './template.js';
 import unarchive from './unarchive.js';
 import user from './user.js';
 import waitFor from './wait_for.js';
 
 export const modules: readonly Module[] = [
+  apt,
   assert,
   blockinfile,
   command,
@@ -40,6 +43,7 @@ export const modules: readonly Module[] = [
   shell,
   stat,
   sysctl,
+  systemd,
   template,
   unarchive,
   user,
@@ -48,9 +52,13 @@ export const modules: readonly Module[] = [
 
 const byName = new Map(modules.map((m) => [m.name, m]));
 
+/** Ansible's other names for the same modules. */
+const OTHER_NAMES: Record<string, string> = { systemd_service: 'systemd' };
+
 /** A module by its YAML key; Ansible's collection prefixes (`ansible.builtin.copy`) are accepted too. */
 export function findModule(key: string): Module | undefined {
-  return byName.get(key) ?? byName.get(key.replace(/^[a-z0-9_]+\.[a-z0-9_]+\./, ''));
+  const short = key.replace(/^[a-z0-9_]+\.[a-z0-9_]+\./, '');
+  return byName.get(short) ?? byName.get(OTHER_NAMES[short] ?? '');
 }
 
 export function moduleNames(): string[] {

@@ -33,7 +33,10 @@ function openJump(j: JumpSpec, s: SshSettings, keyFile?: string): Promise<Client
     c = new Promise<Client>((resolve, reject) => {
       const client = new Client();
       let refusal: string | undefined;
-      client.once('ready', () => resolve(client));
+      client.once('ready', () => {
+        client.setNoDelay(true);
+        resolve(client);
+      });
       client.once('error', (e) => {
         jumps.delete(key);
         reject(new UnreachableError(j.host, `jump host: ${refusal ?? e.message}`));
