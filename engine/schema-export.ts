@@ -33,6 +33,24 @@ function allowTemplates(s: unknown): unknown {
   return leaf ? { anyOf: [out, TEMPLATE] } : out;
 }
 
+/** Ansible's other argument names (`dest` for file's `path`): accepted wherever the real name is. */
+function withAliases(s: Record<string, unknown>, aliases: Record<string, string>): Record<string, unknown> {
+  const props = s.properties as Record<string, unknown> | undefined;
+  if (!props || !Object.keys(aliases).length) return s;
+  const out: Record<string, unknown> = { ...s, properties: { ...props } };
+  for (const [alias, real] of Object.entries(aliases))
+    (out.properties as Record<string, unknown>)[alias] = props[real];
+  const required = (s.required as string[] | undefined) ?? [];
+  const aliased = required.filter((r) => Object.values(aliases).includes(r));
+  if (aliased.length) {
+    out.required = required.filter((r) => !aliased.includes(r));
+    out.allOf = aliased.map((r) => ({
+      anyOf: [r, ...Object.keys(aliases).filter((a) => aliases[a] === r)].map((n) => ({ required: [n] })),
+    }));
+  }
+  return out;
+}
+
 function pub(s: unknown): Record<string, unknown> {
   return allowTemplates(toPublicSchema(s)) as Record<string, unknown>;
 }
@@ -43,7 +61,7 @@ export function playbookSchema(): Record<string, unknown> {
   const moduleProps: Record<string, unknown> = {};
   const definitions: Record<string, unknown> = {};
   for (const m of modules) {
-    const args = pub(m.schema);
+    const args = withAliases(pub(m.schema), m.aliases ?? {});
     definitions[`module_${m.name}`] = m.freeForm
       ? { anyOf: [args, { type: 'string' }] }
       : { anyOf: [args, { type: 'string', description: 'key=value arguments' }] };

@@ -62,13 +62,15 @@ function openJump(j: JumpSpec, s: SshSettings, keyFile?: string): Promise<Client
   return c;
 }
 
+/** A stream to address:port through the jump host (authenticated with the target's key unless SDTD_JUMP_KEY is set). */
 export async function connectJump(
   j: JumpSpec,
   address: string,
   port: number,
   s: SshSettings,
+  keyFile?: string,
 ): Promise<Duplex> {
-  const client = await openJump(j, s);
+  const client = await openJump(j, s, process.env.SDTD_JUMP_KEY ?? keyFile);
   return new Promise((resolve, reject) =>
     client.forwardOut('127.0.0.1', 0, address, port, (err, stream) => (err ? reject(err) : resolve(stream))),
   );

@@ -56,7 +56,7 @@ export async function connectSsh(info: ConnectionInfo, s: SshSettings): Promise<
     const client = new Client();
     try {
       const sock = info.jumpHost
-        ? await connectJump(parseJump(info.jumpHost), info.address, port, s)
+        ? await connectJump(parseJump(info.jumpHost), info.address, port, s, info.privateKeyFile)
         : undefined;
       await new Promise<void>((resolve, reject) => {
         client.once('ready', () => {

@@ -18,7 +18,12 @@ describe('published playbook schema', () => {
   const check = ajv.compile(playbookSchema());
   const load = (rel: string) => parseYaml(readFileSync(join(ROOT, rel), 'utf8'), rel);
 
-  for (const rel of ['playbooks/examples/webapp.yml', 'playbooks/site.yml', 'playbooks/local-fleet.yml', 'roles/common/tasks/main.yml']) {
+  for (const rel of [
+    'playbooks/examples/webapp.yml',
+    'playbooks/site.yml',
+    'playbooks/local-fleet.yml',
+    'roles/common/tasks/main.yml',
+  ]) {
     it(`accepts ${rel}`, () => {
       expect(check(load(rel)), JSON.stringify(check.errors?.slice(0, 3))).to.equal(true);
     });
@@ -27,7 +32,9 @@ describe('published playbook schema', () => {
   it('refuses a misspelt module argument and an unquoted mode, and accepts templates anywhere', () => {
     expect(check([{ hosts: 'all', tasks: [{ file: { path: '/x', stat: 'directory' } }] }])).to.equal(false);
     expect(check([{ hosts: 'all', tasks: [{ file: { path: '/x', mode: 755 } }] }])).to.equal(false);
-    expect(check([{ hosts: 'all', tasks: [{ file: { path: '/x', mode: '{{ m }}', state: '{{ s }}' } }] }])).to.equal(true);
+    expect(
+      check([{ hosts: 'all', tasks: [{ file: { path: '/x', mode: '{{ m }}', state: '{{ s }}' } }] }]),
+    ).to.equal(true);
     expect(check([{ hosts: 'all', tasks: [{ name: 'x', cpy: { dest: '/x' } }] }])).to.equal(false);
   });
 });
