@@ -8,7 +8,8 @@ export const mochaHooks = {
     this.timeout(15 * 60_000);
     // the same command users run: the fleet is built and booted by the product itself
     const r = await cli(['playbooks/local-fleet.yml']);
-    if (r.code !== 0) throw new Error(`the local fleet did not come up (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
+    if (r.code !== 0)
+      throw new Error(`the local fleet did not come up (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
     process.env.SDTD_TEST_INVENTORY = FLEET_INVENTORY;
   },
 };

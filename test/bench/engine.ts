@@ -23,7 +23,11 @@ interface Run {
 /** Wall time and peak memory of a whole command (GNU time), as a user would experience it. */
 function timed(argv: string[], env: Record<string, string> = {}): Run {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync('/usr/bin/time', ['-f', 'SDTD_MAXRSS=%M', ...argv], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
+  const r = spawnSync('/usr/bin/time', ['-f', 'SDTD_MAXRSS=%M', ...argv], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const rss = Number(/SDTD_MAXRSS=(\d+)/.exec(r.stderr)?.[1] ?? 0) / 1024;
   return { seconds, maxRssMb: rss, code: r.status ?? -1, out: `${r.stdout}\n${r.stderr}` };
@@ -69,8 +73,16 @@ function ansible(env: Record<string, string>): Run {
 }
 
 /** The floor: one round trip per task, all hosts in parallel: a new ssh connection each time, and over a master. */
-function floor(hosts: string[], addr: Record<string, string>, key: string, known: string, master: boolean): number {
-  const cp = master ? ['-o', 'ControlMaster=auto', '-o', 'ControlPersist=60s', '-o', `ControlPath=${OUT}/floor-%h`] : [];
+function floor(
+  hosts: string[],
+  addr: Record<string, string>,
+  key: string,
+  known: string,
+  master: boolean,
+): number {
+  const cp = master
+    ? ['-o', 'ControlMaster=auto', '-o', 'ControlPersist=60s', '-o', `ControlPath=${OUT}/floor-%h`]
+    : [];
   const base = ['-i', key, '-o', `UserKnownHostsFile=${known}`, '-o', 'BatchMode=yes', ...cp];
   const script = hosts.map((h) => `ssh ${base.join(' ')} root@${addr[h]} true &`).join('\n');
   if (master) spawnSync('bash', ['-c', `${script}\nwait`]);
@@ -105,7 +117,10 @@ async function benchSize(n: number) {
   const addr = Object.fromEntries(hosts.map((h) => [h, String(inv.hostVars(h).ansible_host)]));
   const key = String(inv.hostVars(hosts[0]).ansible_ssh_private_key_file);
   const known = String(inv.hostVars(hosts[0]).sdtd_known_hosts_file);
-  const floors = { plain: floor(hosts, addr, key, known, false), master: floor(hosts, addr, key, known, true) };
+  const floors = {
+    plain: floor(hosts, addr, key, known, false),
+    master: floor(hosts, addr, key, known, true),
+  };
   const med = (r: Run[]) => median(r.map((x) => x.seconds));
   return {
     hosts: n,
@@ -117,7 +132,9 @@ async function benchSize(n: number) {
     floorMaster: floors.master,
     sdtdRss: median(res.sdtdNoop.map((r) => r.maxRssMb)),
     ansibleRss: median(res.ansNoop.map((r) => r.maxRssMb)),
-    raw: Object.fromEntries(Object.entries(res).map(([k, v]) => [k, v.map((r) => Number(r.seconds.toFixed(3)))])),
+    raw: Object.fromEntries(
+      Object.entries(res).map(([k, v]) => [k, v.map((r) => Number(r.seconds.toFixed(3)))]),
+    ),
   };
 }
 
@@ -138,12 +155,29 @@ async function main() {
     `${r.sdtdRss.toFixed(0)} / ${r.ansibleRss.toFixed(0)} MB`,
   ]);
   const text = table(
-    ['hosts', 'sdtd-play first', 'Ansible first', 'ratio', 'sdtd-play no-op', 'Ansible no-op', 'ratio', 'ssh floor (new conn / master)', 'peak RSS sdtd / Ansible'],
+    [
+      'hosts',
+      'sdtd-play first',
+      'Ansible first',
+      'ratio',
+      'sdtd-play no-op',
+      'Ansible no-op',
+      'ratio',
+      'ssh floor (new conn / master)',
+      'peak RSS sdtd / Ansible',
+    ],
     rows,
   );
   process.stdout.write(`${text}\n`);
-  writeFileSync(join(OUT, 'results.json'), JSON.stringify({ date: new Date().toISOString(), rounds: ROUNDS, results }, null, 2));
-  updateDoc(join(ROOT, 'docs', 'perf.md'), 'engine', `${text}\n\nMedians of ${ROUNDS} interleaved rounds, ${new Date().toISOString().slice(0, 10)}; raw times in \`.bench/engine/results.json\`.`);
+  writeFileSync(
+    join(OUT, 'results.json'),
+    JSON.stringify({ date: new Date().toISOString(), rounds: ROUNDS, results }, null, 2),
+  );
+  updateDoc(
+    join(ROOT, 'docs', 'perf.md'),
+    'engine',
+    `${text}\n\nMedians of ${ROUNDS} interleaved rounds, ${new Date().toISOString().slice(0, 10)}; raw times in \`.bench/engine/results.json\`.`,
+  );
 }
 
 await main();

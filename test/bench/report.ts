@@ -8,7 +8,11 @@ export function median(xs: number[]): number {
 }
 
 export function table(head: string[], rows: string[][]): string {
-  return [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  return [
+    `| ${head.join(' | ')} |`,
+    `| ${head.map(() => '---').join(' | ')} |`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
 }
 
 /** Replace the text between `<!-- bench:NAME -->` and `<!-- /bench:NAME -->` in a doc (appended when absent). */

@@ -32,7 +32,11 @@ describe('SSH transport on the fleet', function () {
   }
 
   /** A static inventory of fleet hosts with our own known_hosts file and extra variables. */
-  async function inventory(name: string, knownHosts: string, extra: Record<string, Record<string, unknown>> = {}) {
+  async function inventory(
+    name: string,
+    knownHosts: string,
+    extra: Record<string, Record<string, unknown>> = {},
+  ) {
     const inv = await loadInventory([FLEET_INVENTORY]);
     const hosts: Record<string, unknown> = {};
     for (const h of ['node1', 'node2', 'node3']) {
@@ -50,7 +54,9 @@ describe('SSH transport on the fleet', function () {
     const inv = await inventory('unknown', known);
     const r = await cli(['-i', inv, '-l', 'node1', `${F}/hello.yml`]);
     expect(r.code).to.equal(4);
-    expect(r.stdout).to.match(/node1: unknown host key ssh-ed25519 SHA256:[A-Za-z0-9+/]{43} \(not in .*known_empty\)\. Check it, then run again with --trust-new-hosts/);
+    expect(r.stdout).to.match(
+      /node1: unknown host key ssh-ed25519 SHA256:[A-Za-z0-9+/]{43} \(not in .*known_empty\)\. Check it, then run again with --trust-new-hosts/,
+    );
     const ok = await cli(['-i', inv, '-l', 'node1', `${F}/hello.yml`, '--trust-new-hosts']);
     expect(ok.code, ok.stdout).to.equal(0);
     expect(readFileSync(known, 'utf8')).to.include(`node1,${await addr('node1')} ssh-ed25519 `);
@@ -60,7 +66,9 @@ describe('SSH transport on the fleet', function () {
 
   it('a changed host key is always refused, even with --trust-new-hosts', async () => {
     const known = join(tmp, 'known_changed');
-    sh(`ssh-keygen -q -t ed25519 -N '' -f ${tmp}/other && printf 'node1,${await addr('node1')} %s\\n' "$(cut -d' ' -f1,2 ${tmp}/other.pub)" > ${known}`);
+    sh(
+      `ssh-keygen -q -t ed25519 -N '' -f ${tmp}/other && printf 'node1,${await addr('node1')} %s\\n' "$(cut -d' ' -f1,2 ${tmp}/other.pub)" > ${known}`,
+    );
     const inv = await inventory('changed', known);
     const r = await cli(['-i', inv, '-l', 'node1', `${F}/hello.yml`, '--trust-new-hosts']);
     expect(r.code).to.equal(4);
@@ -70,7 +78,9 @@ describe('SSH transport on the fleet', function () {
   it('a stopped host is UNREACHABLE in the recap while the others finish', async () => {
     const cfg = join(tmp, 'with-stopped.yml');
     writeFileSync(cfg, `plugin: local_fleet\nfleet_dir: ${FLEET}\ninclude_stopped: true\n`);
-    sh(`p=$(cat ${FLEET}/nodes/node3/pid); kill -TERM $p; for i in $(seq 100); do kill -0 $p 2>/dev/null || break; sleep 0.1; done`);
+    sh(
+      `p=$(cat ${FLEET}/nodes/node3/pid); kill -TERM $p; for i in $(seq 100); do kill -0 $p 2>/dev/null || break; sleep 0.1; done`,
+    );
     try {
       const r = await cli(['-i', cfg, `${F}/hello.yml`, '--json']);
       expect(r.code).to.equal(4);
@@ -90,7 +100,9 @@ describe('SSH transport on the fleet', function () {
     const run = cli(['-i', inv, '-l', 'node2', `${F}/slow.yml`, '--json']);
     // once the command runs on node2, kill the sshd processes serving root's sessions there
     await new Promise((r) => setTimeout(r, 2500));
-    sh(`ssh -i ${FLEET}/keys/id_ed25519 -o UserKnownHostsFile=${FLEET}/known_hosts -o BatchMode=yes root@${await addr('node2')} "pkill -KILL -f 'sshd: root@notty' ; true" || true`);
+    sh(
+      `ssh -i ${FLEET}/keys/id_ed25519 -o UserKnownHostsFile=${FLEET}/known_hosts -o BatchMode=yes root@${await addr('node2')} "pkill -KILL -f 'sshd: root@notty' ; true" || true`,
+    );
     const r = await run;
     expect(Date.now() - started).to.be.lessThan(20_000);
     expect(r.code).to.equal(4);
@@ -99,7 +111,9 @@ describe('SSH transport on the fleet', function () {
 
   it('commands beyond the server MaxSessions queue on one connection and all succeed', async () => {
     const node2 = await fleetHost('node2');
-    await node2.sh("printf 'MaxSessions 3\\n' > /etc/ssh/sshd_config.d/50-sdtd-test.conf && systemctl reload ssh");
+    await node2.sh(
+      "printf 'MaxSessions 3\\n' > /etc/ssh/sshd_config.d/50-sdtd-test.conf && systemctl reload ssh",
+    );
     try {
       const inv = await loadInventory([FLEET_INVENTORY]);
       const hv = inv.hostVars('node2');
@@ -108,7 +122,9 @@ describe('SSH transport on the fleet', function () {
       const results = await Promise.all(Array.from({ length: 12 }, (_, i) => t.exec(`sleep 0.3; echo ${i}`)));
       const ms = Date.now() - t0;
       await t.close();
-      expect(results.map((r) => r.stdout.trim())).to.deep.equal(Array.from({ length: 12 }, (_, i) => String(i)));
+      expect(results.map((r) => r.stdout.trim())).to.deep.equal(
+        Array.from({ length: 12 }, (_, i) => String(i)),
+      );
       expect(results.every((r) => r.rc === 0)).to.equal(true);
       // at most 3 at a time: at least 4 waves of 0.3 s
       expect(ms).to.be.greaterThan(1100);
@@ -129,9 +145,13 @@ describe('SSH transport on the fleet', function () {
       const r = await cli(['-i', inv, '-l', 'node1', `${F}/become.yml`, '--json']);
       expect(r.code, r.stdout).to.equal(0);
       expect(r.events.find((e) => e.task === 'results')?.result?.msg).to.equal('deploy root nobody');
-      expect(await node1.sh('stat -c %U:%a /etc/sdtd-become-test; cat /etc/sdtd-become-test')).to.equal('root:600\nwritten by deploy as root\n');
+      expect(await node1.sh('stat -c %U:%a /etc/sdtd-become-test; cat /etc/sdtd-become-test')).to.equal(
+        'root:600\nwritten by deploy as root\n',
+      );
     } finally {
-      await node1.sh('rm -f /etc/sdtd-become-test /etc/sudoers.d/deploy; userdel -r deploy 2>/dev/null; true');
+      await node1.sh(
+        'rm -f /etc/sdtd-become-test /etc/sudoers.d/deploy; userdel -r deploy 2>/dev/null; true',
+      );
     }
   });
 
@@ -141,7 +161,18 @@ describe('SSH transport on the fleet', function () {
     });
     const play = join(tmp, 'from.yml');
     copyFileSync(`${F}/hello.yml`, play);
-    writeFileSync(play, readFileSync(play, 'utf8').replace("{{ who.stdout }} {{ lookup('env', 'NOTHING') }}", "{{ lookup('env', 'NOTHING') }}{{ ansible_env_client.stdout }}").replace('    - name: report', "    - name: client\n      shell: echo $SSH_CONNECTION | cut -d' ' -f1\n      register: ansible_env_client\n      changed_when: false\n    - name: report"));
+    writeFileSync(
+      play,
+      readFileSync(play, 'utf8')
+        .replace(
+          "{{ who.stdout }} {{ lookup('env', 'NOTHING') }}",
+          "{{ lookup('env', 'NOTHING') }}{{ ansible_env_client.stdout }}",
+        )
+        .replace(
+          '    - name: report',
+          "    - name: client\n      shell: echo $SSH_CONNECTION | cut -d' ' -f1\n      register: ansible_env_client\n      changed_when: false\n    - name: report",
+        ),
+    );
     const r = await cli(['-i', inv, '-l', 'node2', play, '--json']);
     expect(r.code, r.stdout).to.equal(0);
     // sshd on node2 sees the connection coming from node1, not from the manager

@@ -21,14 +21,21 @@ export interface CliResult {
 
 export function cli(
   args: string[],
-  opts: { cwd?: string; env?: Record<string, string>; stdin?: string; sigintWhen?: RegExp; asUser?: string } = {},
+  opts: {
+    cwd?: string;
+    env?: Record<string, string>;
+    stdin?: string;
+    sigintWhen?: RegExp;
+    asUser?: string;
+  } = {},
 ): Promise<CliResult> {
   const useBuilt = here.includes(join('dist', 'test'));
   const cmd = useBuilt ? [built] : ['--import', 'tsx', join(ROOT, 'engine', 'cli.ts')];
   return new Promise((resolve, reject) => {
     // as another user: setpriv drops root before node starts
     const argv = [process.execPath, ...cmd, ...args];
-    if (opts.asUser) argv.unshift('setpriv', `--reuid=${opts.asUser}`, `--regid=${opts.asUser}`, '--clear-groups');
+    if (opts.asUser)
+      argv.unshift('setpriv', `--reuid=${opts.asUser}`, `--regid=${opts.asUser}`, '--clear-groups');
     const child = spawn(argv[0], argv.slice(1), {
       cwd: opts.cwd ?? ROOT,
       env: { ...process.env, CI: '1', ...opts.env },

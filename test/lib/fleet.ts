@@ -1,7 +1,8 @@
 // The test fleet: real Debian hosts (systemd, OpenSSH, apt, Monit) reached over SSH, as the product reaches them.
-import { loadInventory } from '../../engine/inventory/index.js';
+
 import { connectionInfo } from '../../engine/connections.js';
 import { makeHost } from '../../engine/host.js';
+import { loadInventory } from '../../engine/inventory/index.js';
 import type { Host } from '../../engine/module.js';
 import { renderText } from '../../engine/render.js';
 import { connectSsh, sshSettings } from '../../engine/transports/ssh.js';
@@ -33,7 +34,13 @@ export function fleetHost(name: string, vars: Record<string, unknown> = {}): Pro
       const inv = await loadInventory([FLEET_INVENTORY]);
       const hv = inv.hostVars(name);
       const transport = await connectSsh(connectionInfo(name, hv), sshSettings(hv));
-      const host = makeHost({ name, transport, vars: { ...hv, ...vars }, searchDirs: [], render: (t) => renderText(t, { ...hv, ...vars }) });
+      const host = makeHost({
+        name,
+        transport,
+        vars: { ...hv, ...vars },
+        searchDirs: [],
+        render: (t) => renderText(t, { ...hv, ...vars }),
+      });
       const sh = async (cmd: string, stdin?: string) => {
         const r = await transport.exec(cmd, { stdin });
         if (r.rc !== 0) throw new Error(`${name}: ${cmd}: rc ${r.rc}: ${r.stderr.trim()}`);

@@ -1,8 +1,8 @@
 // Table tests for system modules on a real fleet host (apt, systemd, monit...): changed, no-op, invalid, failing cases.
 import { expect } from 'chai';
 import { SdtdError } from '../../engine/errors.js';
-import { prepareArgs } from '../../engine/module-args.js';
 import type { Module } from '../../engine/module.js';
+import { prepareArgs } from '../../engine/module-args.js';
 import { type ModuleOutcome, runModule } from '../../engine/run-module.js';
 import { closeFleet, type FleetHost, fleetHost } from './fleet.js';
 import { tables } from './module-tester.js';
@@ -37,7 +37,12 @@ async function run(mod: Module, raw: unknown, h: FleetHost, check: boolean): Pro
 }
 
 export function testRemoteModule(mod: Module, t: RemoteTable): void {
-  tables.set(mod.name, { changed: t.changed.length, ok: t.ok.length, invalid: t.invalid.length, failed: t.failed?.length ?? 0 });
+  tables.set(mod.name, {
+    changed: t.changed.length,
+    ok: t.ok.length,
+    invalid: t.invalid.length,
+    failed: t.failed?.length ?? 0,
+  });
   describe(`module ${mod.name} (on a fleet host)`, function () {
     this.timeout(t.timeout ?? 120_000);
     const hostOf = (c: { host?: string }) => fleetHost(c.host ?? 'node1');
@@ -53,13 +58,17 @@ export function testRemoteModule(mod: Module, t: RemoteTable): void {
         const predicted = await run(mod, c.args, h, true);
         expect(await t.snapshot(h), 'check mode changed the host').to.equal(before);
         const idem = c.idempotent !== false;
-        expect(predicted.status, `check mode (${predicted.msg ?? ''})`).to.equal(idem ? 'changed' : predicted.status);
+        expect(predicted.status, `check mode (${predicted.msg ?? ''})`).to.equal(
+          idem ? 'changed' : predicted.status,
+        );
         const out = await run(mod, c.args, h, false);
         expect(out.status, `first run (${out.msg ?? ''})`).to.equal('changed');
         await c.verify?.(h, out);
         if (idem) {
           const again = await run(mod, c.args, h, false);
-          expect(again.status, `second run should change nothing, steps: ${again.steps.join('; ')}`).to.equal('ok');
+          expect(again.status, `second run should change nothing, steps: ${again.steps.join('; ')}`).to.equal(
+            'ok',
+          );
         }
       });
     }

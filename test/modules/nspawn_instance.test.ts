@@ -4,23 +4,26 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { prepareArgs } from '../../engine/module-args.js';
-import { shq } from '../../engine/shell.js';
 import { runModule } from '../../engine/run-module.js';
+import { shq } from '../../engine/shell.js';
 import nspawn from '../../modules/nspawn_instance.js';
 import { cli } from '../lib/cli.js';
 import { type Fixture, testModule } from '../lib/module-tester.js';
 
 const IMAGE = '/var/lib/sdtd-fleet/rootfs';
-// apt-cacher-ng runs as its own user: the fleet directory must be reachable by it
-const fleet = (f: Fixture, extra: Record<string, unknown> = {}) => (sh(`chmod 755 ${f.dir}`), {
-  name: 'tn',
-  fleet_dir: f.p('fleet'),
-  image_dir: IMAGE,
-  bridge: 'sdtdt0',
-  subnet: '10.231.9.0/24',
-  wait_timeout: 60,
-  ...extra,
-});
+const fleet = (f: Fixture, extra: Record<string, unknown> = {}) => {
+  // apt-cacher-ng runs as its own user: the fleet directory must be reachable by it
+  sh(`chmod 755 ${f.dir}`);
+  return {
+    name: 'tn',
+    fleet_dir: f.p('fleet'),
+    image_dir: IMAGE,
+    bridge: 'sdtdt0',
+    subnet: '10.231.9.0/24',
+    wait_timeout: 60,
+    ...extra,
+  };
+};
 const sh = (cmd: string) => execSync(cmd, { encoding: 'utf8', shell: '/bin/bash' });
 const ssh = (f: Fixture, host: string, cmd: string) =>
   sh(
@@ -37,7 +40,10 @@ async function apply(f: Fixture, args: Record<string, unknown>) {
 function snapshot(f: Fixture): string {
   const nodes = join(f.p('fleet'), 'nodes');
   const list = existsSync(nodes)
-    ? readdirSync(nodes).map((n) => `${n}:${existsSync(join(nodes, n, 'pid')) ? readFileSync(join(nodes, n, 'pid'), 'utf8').trim() : '-'}`)
+    ? readdirSync(nodes).map(
+        (n) =>
+          `${n}:${existsSync(join(nodes, n, 'pid')) ? readFileSync(join(nodes, n, 'pid'), 'utf8').trim() : '-'}`,
+      )
     : [];
   const bridge = sh('ip -o link show sdtdt0 2>/dev/null | wc -l').trim();
   return JSON.stringify({ list, bridge, key: existsSync(f.p('fleet/keys/id_ed25519')) });
@@ -53,10 +59,14 @@ testModule(nspawn, {
       args: (f) => fleet(f, { exact_count: 2 }),
       verify: (f, out) => {
         expect(ssh(f, '10.231.9.11', 'hostname')).to.equal('tn1');
-        expect(ssh(f, '10.231.9.12', 'systemctl is-system-running --wait || true')).to.match(/running|degraded/);
+        expect(ssh(f, '10.231.9.12', 'systemctl is-system-running --wait || true')).to.match(
+          /running|degraded/,
+        );
         expect((out.result.instances as { name: string }[]).map((i) => i.name)).to.deep.equal(['tn1', 'tn2']);
         // the hosts reach the apt proxy on the bridge, and nothing else
-        expect(ssh(f, '10.231.9.11', "bash -c 'exec 3<>/dev/tcp/10.231.9.1/3142 && echo proxy'")).to.equal('proxy');
+        expect(ssh(f, '10.231.9.11', "bash -c 'exec 3<>/dev/tcp/10.231.9.1/3142 && echo proxy'")).to.equal(
+          'proxy',
+        );
         expect(ssh(f, '10.231.9.11', 'ip route show default | wc -l')).to.equal('0');
       },
     },
@@ -99,9 +109,17 @@ testModule(nspawn, {
     { name: 'absent when there is nothing', args: (f) => fleet(f, { state: 'absent' }) },
   ],
   invalid: [
-    { name: 'negative count', args: { exact_count: -1 }, error: /exact_count: expected a value that must be >= 0/ },
+    {
+      name: 'negative count',
+      args: { exact_count: -1 },
+      error: /exact_count: expected a value that must be >= 0/,
+    },
     { name: 'misspelt state', args: { state: 'runing' }, error: /did you mean "running"/ },
-    { name: 'a subnet that is not a /24', args: { subnet: '10.0.0.0/16' }, error: /subnet: expected text matching/ },
+    {
+      name: 'a subnet that is not a /24',
+      args: { subnet: '10.0.0.0/16' },
+      error: /subnet: expected text matching/,
+    },
   ],
 });
 

@@ -7,10 +7,14 @@ import type { InventoryPlugin } from '../plugins.js';
 
 const Config = Obj({
   plugin: Type.String(),
-  fleet_dir: Type.Optional(Type.String({ description: 'Where nspawn_instance keeps the fleet (default /var/lib/sdtd-fleet).' })),
+  fleet_dir: Type.Optional(
+    Type.String({ description: 'Where nspawn_instance keeps the fleet (default /var/lib/sdtd-fleet).' }),
+  ),
   include_stopped: Type.Optional(Bool({ description: 'List stopped hosts too (they are unreachable).' })),
   groups: Type.Optional(
-    Type.Record(Type.String(), Type.Array(Type.String()), { description: 'Extra groups: name -> host names.' }),
+    Type.Record(Type.String(), Type.Array(Type.String()), {
+      description: 'Extra groups: name -> host names.',
+    }),
   ),
 });
 

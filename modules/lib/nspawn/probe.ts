@@ -20,7 +20,11 @@ export interface FleetState {
   nodes: NodeState[];
 }
 
-export const TOOLS = { 'systemd-nspawn': 'systemd-container', mmdebstrap: 'mmdebstrap', 'apt-cacher-ng': 'apt-cacher-ng' };
+export const TOOLS = {
+  'systemd-nspawn': 'systemd-container',
+  mmdebstrap: 'mmdebstrap',
+  'apt-cacher-ng': 'apt-cacher-ng',
+};
 
 export function probeScript(l: FleetLayout): string {
   const p = paths(l);
@@ -39,7 +43,16 @@ export function probeScript(l: FleetLayout): string {
 
 export async function probeFleet(host: Host, l: FleetLayout): Promise<FleetState> {
   const out = await host.run(probeScript(l));
-  const s: FleetState = { uid: -1, missingTools: [], image: false, bridge: false, acng: false, key: false, inotify: 0, nodes: [] };
+  const s: FleetState = {
+    uid: -1,
+    missingTools: [],
+    image: false,
+    bridge: false,
+    acng: false,
+    key: false,
+    inotify: 0,
+    nodes: [],
+  };
   for (const line of out.split('\n')) {
     const [k, v = ''] = line.split(/=(.*)/s);
     if (k === 'uid') s.uid = Number(v);
