@@ -74,7 +74,7 @@ describe('site.yml: the common role on every fleet host', function () {
       }
       expect(await fh.sh('grep -c 127.0.1.1 /etc/hosts || true')).to.equal('0\n');
       expect(await fh.sh('monit summary >/dev/null && echo ok')).to.equal('ok\n');
-      expect(await fh.sh('dpkg-query -W jq | cut -f1')).to.equal('jq\n');
+      expect(await fh.sh('dpkg -s jq | grep ^Status:')).to.equal('Status: install ok installed\n');
     }
   });
 });
