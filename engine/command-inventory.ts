@@ -2,7 +2,7 @@
 
 import { inventorySources } from './command-playbook.js';
 import { EXIT, SdtdError } from './errors.js';
-import { graph, hostInfo, list, loadInventory } from './inventory/index.js';
+import { graph, hostInfo, list, loadInventory, toJson } from './inventory/index.js';
 
 export async function inventoryCommand(o: {
   inventory: string[];
@@ -12,8 +12,8 @@ export async function inventoryCommand(o: {
 }): Promise<number> {
   const inv = await loadInventory(inventorySources(o.inventory));
   let out: string;
-  if (o.host) out = JSON.stringify(hostInfo(inv, o.host), null, 4);
-  else if (o.list) out = JSON.stringify(list(inv), null, 4);
+  if (o.host) out = toJson(hostInfo(inv, o.host));
+  else if (o.list) out = toJson(list(inv));
   else if (o.graph) out = graph(inv, typeof o.graph === 'string' ? o.graph : undefined);
   else throw new SdtdError('cli-usage', 'inventory: expected one of --graph, --list, --host NAME');
   process.stdout.write(`${out}\n`);

@@ -1,5 +1,6 @@
 // `sdtd-play PLAYBOOK...`: load inventory and playbooks (all errors before anything runs), list or run them.
 import { existsSync } from 'node:fs';
+import { askBecomePassword } from './become-prompt.js';
 import { EXIT, SdtdError } from './errors.js';
 import { parseExtraVars } from './extra-vars.js';
 import { loadInventory } from './inventory/index.js';
@@ -7,6 +8,7 @@ import { listHosts, listTags, listTasks } from './listing.js';
 import { loadPlaybook } from './playbook.js';
 import { chooseMode, makeReporter } from './report/index.js';
 import { runPlaybooks } from './run-playbook.js';
+import { setBecomePassword } from './transports/transport.js';
 
 export interface PlaybookOptions {
   inventory: string[];
@@ -26,6 +28,7 @@ export interface PlaybookOptions {
   verbosity: number;
   json?: boolean;
   trustNewHosts?: boolean;
+  askBecomePass?: boolean;
 }
 
 /** -i given, else $SDTD_INVENTORY, else ./inventory when it exists; else only the implicit localhost. */
@@ -39,6 +42,7 @@ export async function playbookCommand(files: string[], o: PlaybookOptions): Prom
   if (!Number.isInteger(o.forks) || o.forks < 1)
     throw new SdtdError('cli-usage', `--forks: expected a positive integer (got ${o.forks})`);
   if (o.trustNewHosts) process.env.SDTD_TRUST_NEW_HOSTS = '1';
+  if (o.askBecomePass) setBecomePassword(await askBecomePassword());
   const extraVars = parseExtraVars(o.extraVars);
   const inventory = await loadInventory(inventorySources(o.inventory));
   const playbooks = files.map((f) => loadPlaybook(f));

@@ -1,11 +1,13 @@
 // Loads a playbook file (and the playbooks it imports) into plays, with every role, task and handler checked.
 import { basename, dirname, resolve } from 'node:path';
 import { describeValue, SdtdError } from './errors.js';
+import { inherit } from './inherit.js';
 import { importPlaybookKeywords, playKeywords } from './keywords.js';
 import { loadYamlFile, posOf } from './load.js';
 import { loadRoleInto, parseRoleRef } from './roles.js';
+import { asHandlers, display } from './task-files.js';
 import type { Inherited, Play, TaskNode } from './task-model.js';
-import { asHandlers, display, inherit, type LoadCtx, type PlaySink, parseTasks } from './tasks.js';
+import { type LoadCtx, type PlaySink, parseTasks } from './tasks.js';
 import { hasTemplate, nearest, validate } from './validate.js';
 
 export interface Playbook {

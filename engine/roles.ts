@@ -2,10 +2,12 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { describeValue, type Position, SdtdError } from './errors.js';
+import { inherit } from './inherit.js';
 import { roleMeta, roleRefReserved } from './keywords.js';
 import { loadYamlFile, posOf } from './load.js';
+import { asHandlers, display } from './task-files.js';
 import type { RoleCall, RoleInstance, TaskNode } from './task-model.js';
-import { asHandlers, display, inherit, type LoadCtx, parseTasks } from './tasks.js';
+import { type LoadCtx, parseTasks } from './tasks.js';
 import { validate } from './validate.js';
 
 export function roleCall(x: Record<string, any>): RoleCall {

@@ -1,6 +1,7 @@
 // The linear strategy over a task list: each node runs on every active host before the next; blocks, includes, meta.
 import { emptyStats } from './events.js';
 import { runHandlers } from './handlers.js';
+import { inherit } from './inherit.js';
 import { loadYamlFile } from './load.js';
 import { renderDeep } from './render.js';
 import { loadRoleInto } from './roles.js';
@@ -8,8 +9,9 @@ import { active, type PlayCtx } from './run-context.js';
 import { allTrue } from './run-item.js';
 import { runTask } from './run-task.js';
 import { selected } from './tags.js';
+import { display, resolveTaskFile } from './task-files.js';
 import type { BlockNode, IncludeRoleNode, IncludeTasksNode, MetaNode, TaskNode } from './task-model.js';
-import { display, inherit, parseTasks, resolveTaskFile } from './tasks.js';
+import { parseTasks } from './tasks.js';
 import { hostState, scope } from './vars.js';
 
 /** Runs nodes on the hosts; returns the hosts that failed while doing so. */

@@ -10,8 +10,8 @@ import { loadYamlFile, posOf } from './load.js';
 import { renderDeep } from './render.js';
 import type { PlayCtx, RunCtx } from './run-context.js';
 import { runList } from './run-list.js';
+import { display } from './task-files.js';
 import type { Play } from './task-model.js';
-import { display } from './tasks.js';
 import { UnreachableError } from './transports/transport.js';
 import { hostState, type InventoryVars, type PlayVars, scope } from './vars.js';
 

@@ -8,7 +8,8 @@ export type ReportMode = 'live' | 'plain' | 'json';
 
 export function chooseMode(json: boolean, isTTY: boolean): ReportMode {
   if (json) return 'json';
-  return isTTY && !process.env.CI ? 'live' : 'plain';
+  // a terminal with no width (some pseudo-terminals) cannot hold a live view: plain lines then
+  return isTTY && !process.env.CI && (process.stdout.columns ?? 0) >= 40 ? 'live' : 'plain';
 }
 
 export function makeReporter(mode: ReportMode, verbosity: number): Emit {

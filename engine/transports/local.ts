@@ -9,9 +9,9 @@ export class LocalTransport implements Transport {
   readonly user = userInfo().username;
 
   exec(cmd: string, opts: ExecOptions = {}): Promise<ExecResult> {
-    const full = wrapCommand(cmd, opts, this.user);
+    const w = wrapCommand(cmd, opts, this.user);
     return new Promise((resolve, reject) => {
-      const child = spawn('/bin/sh', ['-c', full], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+      const child = spawn('/bin/sh', ['-c', w.cmd], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       let timedOut = false;
@@ -37,7 +37,7 @@ export class LocalTransport implements Transport {
           ...(timedOut ? { timedOut } : {}),
         });
       });
-      child.stdin.end(opts.stdin ?? '');
+      child.stdin.end(w.stdin ?? '');
     });
   }
 

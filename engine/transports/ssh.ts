@@ -22,7 +22,6 @@ export interface SshSettings {
   connectTimeoutMs: number;
   retries: number;
   maxSessions: number;
-  becomePassword?: string;
 }
 
 export function sshSettings(vars: Record<string, unknown> = {}): SshSettings {
@@ -34,7 +33,6 @@ export function sshSettings(vars: Record<string, unknown> = {}): SshSettings {
     connectTimeoutMs: Number(vars.sdtd_connect_timeout ?? 10) * 1000,
     retries: Number(vars.sdtd_connect_retries ?? 3),
     maxSessions: Number(vars.sdtd_ssh_max_sessions ?? 10),
-    becomePassword: process.env.SDTD_BECOME_PASSWORD,
   };
 }
 
@@ -121,14 +119,8 @@ export class SshTransport implements Transport {
 
   async exec(cmd: string, opts: ExecOptions = {}): Promise<ExecResult> {
     if (this.dropped) throw new UnreachableError(this.info.host, `connection dropped: ${this.dropped}`);
-    let full = wrapCommand(cmd, opts, this.user);
-    let stdin = opts.stdin;
-    if (this.s.becomePassword && opts.become && opts.become.user !== this.user) {
-      // sudo reads the password as the first line of stdin; the command gets the rest
-      full = full.replace(/^sudo -n /, "sudo -S -p '' ");
-      stdin = Buffer.concat([Buffer.from(`${this.s.becomePassword}\n`), Buffer.from(stdin ?? '')]);
-    }
-    return this.channels.exec(full, stdin, opts.timeoutMs);
+    const w = wrapCommand(cmd, opts, this.user);
+    return this.channels.exec(w.cmd, w.stdin, opts.timeoutMs);
   }
 
   private sftp(): Promise<SFTPWrapper> {

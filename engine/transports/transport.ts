@@ -46,10 +46,30 @@ export class UnreachableError extends SdtdError {
   }
 }
 
-/** Wrap a command for cwd, environment and become; the same shape on every transport. */
-export function wrapCommand(cmd: string, opts: ExecOptions, loginUser: string): string {
+/** The password sudo asks for (--ask-become-pass), kept in memory only: never in an environment variable. */
+let becomePassword: string | undefined;
+export function setBecomePassword(pw: string | undefined): void {
+  becomePassword = pw;
+}
+
+/**
+ * Wrap a command for cwd, environment and become; the same shape on every transport. Without a become
+ * password sudo must not prompt (-n); with one, sudo reads it as the first line of stdin (-S) and the
+ * command gets the rest.
+ */
+export function wrapCommand(
+  cmd: string,
+  opts: ExecOptions,
+  loginUser: string,
+): { cmd: string; stdin?: string | Buffer } {
   let full = `${envPrefix(opts.env)}${opts.cwd ? `cd ${shq(opts.cwd)} && ` : ''}${cmd}`;
   const b = opts.become;
-  if (b && b.user !== loginUser) full = `sudo -n -H -u ${shq(b.user)} -- /bin/sh -c ${shq(full)}`;
-  return full;
+  if (!b || b.user === loginUser) return { cmd: full, stdin: opts.stdin };
+  const sudo = becomePassword === undefined ? 'sudo -n' : "sudo -S -p ''";
+  full = `${sudo} -H -u ${shq(b.user)} -- /bin/sh -c ${shq(full)}`;
+  if (becomePassword === undefined) return { cmd: full, stdin: opts.stdin };
+  return {
+    cmd: full,
+    stdin: Buffer.concat([Buffer.from(`${becomePassword}\n`), Buffer.from(opts.stdin ?? '')]),
+  };
 }

@@ -1,4 +1,5 @@
 // The engine's behaviour through real runs on the manager (local transport): precedence, check mode, handlers, strategy.
+import { execSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -204,4 +205,57 @@ describe('engine', function () {
     expect(r.code).to.equal(2);
     expect(r.stderr).to.match(/\[host-pattern\]/);
   });
+
+  it('environment from play, block and task (inner wins); no_log hides values', async () => {
+    const r = await cli([...INV, `${F}/environment.yml`, '-e', 'secret=hunter2', '--json', '-vv']);
+    expect(r.code, r.stdout).to.equal(0);
+    expect(msgOf(r.events, 'report')).to.equal('from-play from-block from-task task');
+    expect(r.stdout).to.not.include('hunter2');
+    expect(r.events.find((e) => e.task === 'secret')?.result).to.deep.equal({
+      censored: "the output has been hidden because 'no_log: true' was set for this task",
+    });
+  });
+
+  it('-e takes key=value, JSON and @file, later ones winning', async () => {
+    const r = await cli([
+      ...INV,
+      `${F}/extra-vars.yml`,
+      '-e',
+      'a=1 b=x',
+      '-e',
+      '{"b": [1, 2], "c": "json"}',
+      '-e',
+      `@${F}/extra-vars-file.yml`,
+      '--json',
+    ]);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(msgOf(r.events, 'values')).to.equal('1|[1, 2]|from-file|4');
+  });
+
+  it('--diff prints unified diffs for contents and before -> after for states', async () => {
+    const r = await cli([...INV, `${F}/diff.yml`, '-e', `root=${root}`, '--diff', '--check']);
+    expect(r.code).to.equal(0);
+    expect(r.stdout).to.include(`${root}/d: absent -> directory`);
+    expect(r.stdout).to.include(`--- before: ${root}/f.txt`);
+    expect(r.stdout).to.include(`+++ after: ${root}/f.txt`);
+    expect(r.stdout).to.match(/^\+new line$/m);
+  });
+
+  it('on a terminal: the live view shows a row per host under the task; a recap follows', async () => {
+    // `script` gives the command a pseudo-terminal, as a user's shell would
+    const out = execSync(
+      `script -qec "stty cols 120 rows 40; node dist/sdtd-play.mjs -i ${F}/inventory ${F}/meta.yml --limit h1,h2" /dev/null`,
+      { encoding: 'utf8', env: { ...process.env, CI: '', TERM: 'xterm' } },
+    );
+    expect(out).to.match(/TASK \[after flush\]/);
+    expect(out).to.match(/h1 .*ok/);
+    expect(out).to.match(/h2 .*ok/);
+    expect(out).to.match(/PLAY RECAP/);
+  });
+
+  it('--version', async () => {
+    const r = await cli(['--version']);
+    expect(r.stdout).to.match(/^sdtd-play \d+\.\d+\.\d+/);
+  });
 });
+

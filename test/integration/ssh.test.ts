@@ -178,4 +178,43 @@ describe('SSH transport on the fleet', function () {
     // sshd on node2 sees the connection coming from node1, not from the manager
     expect(r.events.find((e) => e.task === 'report')?.result?.msg).to.equal(await addr('node1'));
   });
+
+  it('--ask-become-pass: sudo that wants a password gets it (from stdin here), and fails clearly without it', async () => {
+    const node1 = await fleetHost('node1');
+    await node1.sh(
+      'id deployp >/dev/null 2>&1 || useradd -m -s /bin/bash deployp; echo deployp:s3cret | chpasswd; ' +
+        'install -d -m700 -o deployp -g deployp /home/deployp/.ssh; ' +
+        'install -m600 -o deployp -g deployp /root/.ssh/authorized_keys /home/deployp/.ssh/authorized_keys; ' +
+        "echo 'deployp ALL=(ALL) ALL' > /etc/sudoers.d/deployp; chmod 440 /etc/sudoers.d/deployp",
+    );
+    try {
+      const inv = await inventory('becomepw', `${FLEET}/known_hosts`, { node1: { ansible_user: 'deployp' } });
+      const without = await cli(['-i', inv, '-l', 'node1', `${F}/become.yml`]);
+      expect(without.code).to.equal(2);
+      expect(without.stdout).to.match(/a password is required/);
+      const r = await cli(['-i', inv, '-l', 'node1', `${F}/become.yml`, '-K', '--json'], { stdin: 's3cret\n' });
+      expect(r.code, r.stdout).to.equal(0);
+      expect(r.events.find((e) => e.task === 'results')?.result?.msg).to.equal('deployp root nobody');
+      expect(r.stdout).to.not.include('s3cret');
+    } finally {
+      await node1.sh('rm -f /etc/sdtd-become-test /etc/sudoers.d/deployp; userdel -r deployp 2>/dev/null; true');
+    }
+  });
+
+  it('one SSH connection per host for the whole run, whatever the number of tasks', async () => {
+    const hosts = ['node1', 'node2', 'node3'];
+    // our own checking connections are opened first, so every login in the window is the run's
+    const checkers = await Promise.all(hosts.map((h) => fleetHost(h)));
+    await new Promise((res) => setTimeout(res, 1100));
+    const since = Math.floor(Date.now() / 1000);
+    const r = await cli(['-i', FLEET_INVENTORY, `${F}/many.yml`]);
+    expect(r.code, r.stdout).to.equal(0);
+    await new Promise((res) => setTimeout(res, 500));
+    for (const [i, h] of hosts.entries()) {
+      // the fleet host's sshd logs every accepted login: one for the whole run of 10 tasks
+      const n = await checkers[i].sh(`journalctl -u ssh --since @${since} --no-pager | grep -c 'Accepted publickey' || true`);
+      expect(Number(n.trim()), `${h}: logins during the run`).to.equal(1);
+    }
+  });
 });
+
