@@ -56,7 +56,7 @@ export function parseStat(out: string): FileStat | null {
 }
 
 /** Shell commands that set a freshly written temporary file's attributes before it is renamed into place. */
-function attrCommands(tmp: string, dest: string, attrs: WriteAttrs): string {
+export function attrCommands(tmp: string, dest: string, attrs: WriteAttrs): string {
   const t = shq(tmp);
   const d = shq(dest);
   // keep an existing file's mode and owner unless asked otherwise, as Ansible does

@@ -1,6 +1,7 @@
 // Steps that put new content in place: staged beside dest, validated, backed up, renamed; and parent-directory creation.
 import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
+import { attrCommands } from '../../engine/host.js';
 import { type Host, type Step, TaskFailure, type WriteAttrs } from '../../engine/module.js';
 import { shq } from '../../engine/shell.js';
 
@@ -20,19 +21,6 @@ export interface WriteOpts {
 export function backupCommand(dest: string): string {
   const d = shq(dest);
   return `if [ -f ${d} ]; then b=${d}.$(date +%Y-%m-%d@%H:%M:%S~) && cp -p -- ${d} "$b" && printf '%s' "$b"; fi`;
-}
-
-/** Give the staged file dest's current mode and owner (or 0644 for a new file), then what was asked. */
-function attrCommand(tmp: string, dest: string, attrs: WriteAttrs): string {
-  const t = shq(tmp);
-  const d = shq(dest);
-  const cmds = [
-    `if [ -e ${d} ]; then chmod --reference=${d} ${t} && chown --reference=${d} ${t}; else chmod 0644 ${t}; fi`,
-  ];
-  if (attrs.mode) cmds.push(`chmod ${shq(attrs.mode)} ${t}`);
-  if (attrs.owner || attrs.group)
-    cmds.push(`chown ${shq(`${attrs.owner ?? ''}${attrs.group ? `:${attrs.group}` : ''}`)} ${t}`);
-  return cmds.join(' && ');
 }
 
 export function validateCommand(validate: string, path: string): string {
@@ -74,7 +62,7 @@ export function writeStep(o: WriteOpts): Step {
         }
         const backup = o.backup ? `${backupCommand(o.dest)} && ` : '';
         const out = await host.run(
-          `${backup}${attrCommand(tmp, o.dest, o.attrs)} && mv -f -- ${shq(tmp)} ${shq(o.dest)}`,
+          `${backup}${attrCommands(tmp, o.dest, o.attrs)} && mv -f -- ${shq(tmp)} ${shq(o.dest)}`,
         );
         return o.backup && out ? { backup_file: out } : {};
       } catch (e) {
