@@ -142,14 +142,17 @@ async function planApt(args: Args, host: Host, strict = false): Promise<Plan> {
       steps.push({
         describe: `apt-get install ${specs.map((s) => s.arg).join(' ')} (upgrades only if the updated lists are newer)`,
         changes: false,
-        run: (h) =>
-          transaction(
+        run: async (h) => {
+          const r = await transaction(
             h,
             'install',
             specs.map((s) => s.arg),
             o,
             'the packages to be at their newest',
-          ),
+          );
+          // known only now, after the update: the task changed if apt actually upgraded something
+          return { ...r, changed: Object.values(r.packages).some((group) => Object.keys(group).length > 0) };
+        },
       });
     }
   }
