@@ -31,11 +31,14 @@ export interface PlaybookOptions {
   askBecomePass?: boolean;
 }
 
-/** -i given, else $SDTD_INVENTORY, else ./inventory when it exists; else only the implicit localhost. */
+/**
+ * -i given, else $SDTD_INVENTORY, else the local fleet (inventory/local: the default target) when it
+ * exists; else only the implicit localhost. Never all of inventory/: AWS would be asked for credentials.
+ */
 export function inventorySources(given: string[]): string[] {
   if (given.length) return given;
   if (process.env.SDTD_INVENTORY) return process.env.SDTD_INVENTORY.split(',');
-  return existsSync('inventory') ? ['inventory'] : [];
+  return existsSync('inventory/local') ? ['inventory/local'] : [];
 }
 
 export async function playbookCommand(files: string[], o: PlaybookOptions): Promise<number> {

@@ -9,7 +9,7 @@ import { median, table, updateDoc } from './report.js';
 const SIZES = (process.env.BENCH_SIZES ?? '3,10').split(',').map(Number);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const OUT = join(ROOT, '.bench', 'engine');
-const CLI = join(ROOT, 'dist', 'sdtd-play.mjs');
+const CLI = join(ROOT, 'dist', 'bundle', 'sdtd-play.mjs');
 const PLAY = join(ROOT, 'test', 'bench', 'engine', 'playbook.yml');
 const TASKS = 50;
 
@@ -141,8 +141,11 @@ async function benchSize(n: number) {
 async function main() {
   mkdirSync(join(OUT, 'cp'), { recursive: true });
   const results = [];
-  for (const n of SIZES) results.push(await benchSize(n));
-  must(sdtd(['playbooks/local-fleet.yml']), 'fleet back to its default size');
+  for (const n of SIZES) {
+    results.push(await benchSize(n));
+    // kept as it comes: a later failure must not lose finished measurements
+    writeFileSync(join(OUT, 'results.json'), JSON.stringify({ date: new Date().toISOString(), rounds: ROUNDS, results }, null, 2));
+  }
   const rows = results.map((r) => [
     String(r.hosts),
     `${r.sdtdFirst.toFixed(2)} s`,
@@ -178,6 +181,7 @@ async function main() {
     'engine',
     `${text}\n\nMedians of ${ROUNDS} interleaved rounds, ${new Date().toISOString().slice(0, 10)}; raw times in \`.bench/engine/results.json\`.`,
   );
+  must(sdtd(['playbooks/local-fleet.yml']), 'fleet back to its default size');
 }
 
 await main();

@@ -244,7 +244,7 @@ describe('engine', function () {
   it('on a terminal: the live view shows a row per host under the task; a recap follows', async () => {
     // `script` gives the command a pseudo-terminal, as a user's shell would
     const out = execSync(
-      `script -qec "stty cols 120 rows 40; node dist/sdtd-play.mjs -i ${F}/inventory ${F}/meta.yml --limit h1,h2" /dev/null`,
+      `script -qec "stty cols 120 rows 40; node dist/bundle/sdtd-play.mjs -i ${F}/inventory ${F}/meta.yml --limit h1,h2" /dev/null`,
       { encoding: 'utf8', env: { ...process.env, CI: '', TERM: 'xterm' } },
     );
     expect(out).to.match(/TASK \[after flush\]/);

@@ -9,7 +9,7 @@ export const ROOT = here.includes(`${join('dist', 'test')}`)
   ? join(here, '..', '..', '..')
   : join(here, '..', '..');
 /** The command users run: the bundled CLI (one file loads much faster than hundreds of modules). */
-const built = join(ROOT, 'dist', 'sdtd-play.mjs');
+const built = join(ROOT, 'dist', 'bundle', 'sdtd-play.mjs');
 
 export interface CliResult {
   code: number;
