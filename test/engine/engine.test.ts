@@ -257,5 +257,30 @@ describe('engine', function () {
     const r = await cli(['--version']);
     expect(r.stdout).to.match(/^sdtd-play \d+\.\d+\.\d+/);
   });
-});
 
+  it('magic variables, import_tasks, import_role, per-task diff: false, meta end_play', async () => {
+    const r = await cli([...INV, `${F}/magic.yml`, '-e', `root=${root}`, '--diff', '--json']);
+    expect(r.code, r.stdout).to.equal(0);
+    const magic = r.events.find((e) => e.task === 'magic' && e.host === 'h1')?.result?.msg;
+    expect(magic).to.deep.equal({
+      me: 'h1',
+      groups_child: ['h1', 'h2', 'h3', 'h4'],
+      group_names: ['child', 'parent'],
+      play_hosts: ['h1', 'h2', 'h3', 'h4'],
+      ansible_play_hosts: ['h1', 'h2', 'h3', 'h4'],
+      other_var: 'child',
+      playbook_dir_name: 'engine',
+      check: false,
+    });
+    expect(r.events.find((e) => e.task === 'imported task' && e.host === 'h1')?.result?.msg).to.equal(
+      'role path of echo is elsewhere; here role_name is none',
+    );
+    expect(r.events.filter((e) => e.task === 'echo' && !e.perItem).map((e) => e.result.msg)).to.include(
+      'imported from echo',
+    );
+    const quiet = r.events.filter((e) => e.task === 'quiet diff' && e.status === 'changed');
+    expect(quiet).to.have.length(4);
+    expect(quiet.every((e) => e.diff === undefined)).to.equal(true);
+    expect(r.events.some((e) => e.type === 'task_start' && e.name === 'after end_play')).to.equal(false);
+  });
+});
