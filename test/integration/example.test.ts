@@ -54,18 +54,18 @@ describe('example playbook (roles, loops, handlers, tags, when, register, block/
   it('verify: files, template values, role dependency params, loop with when, handler', () => {
     const conf = readFileSync(join(root, 'etc/webapp/app.conf'), 'utf8');
     expect(conf).to.include('port = 8080'); // role param beats role default
-    expect(conf).to.include('backend.api = 127.0.0.1:9000');
+    expect(conf).to.include('backend.api = localhost:9000');
     expect(conf).to.not.include('search');
     expect(readFileSync(join(root, 'etc/webapp/backend-api.conf'), 'utf8')).to.equal(
-      'upstream api 127.0.0.1:9000\n',
+      'upstream api localhost:9000\n',
     );
     expect(() => readFileSync(join(root, 'etc/webapp/backend-search.conf'))).to.throw();
     expect(readFileSync(join(root, 'var/lib/webapp/restarted'), 'utf8')).to.equal(
       'restarted with 4 workers on port 8080\n',
     );
     expect(readFileSync(join(root, 'etc/webapp/flags.yml'), 'utf8')).to.include('new_ui: false');
-    expect(readFileSync(join(root, 'etc/webapp/hosts'), 'utf8')).to.match(
-      /# BEGIN ANSIBLE MANAGED BLOCK\n127.0.0.1 webapp.local\n/,
+    expect(readFileSync(join(root, 'etc/webapp/origins'), 'utf8')).to.match(
+      /# BEGIN ANSIBLE MANAGED BLOCK\nallow webapp.local\n/,
     );
   });
 
