@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
+import { addEc2Command } from './command-ec2.js';
 import { inventoryCommand } from './command-inventory.js';
 import { playbookCommand } from './command-playbook.js';
 import { EXIT, SdtdError } from './errors.js';
@@ -75,6 +76,8 @@ function program(): Command {
       'accept and record SSH host keys not in known_hosts yet (a changed key is always refused)',
     )
     .showHelpAfterError('(sdtd-play --help for the options)')
+    // `sdtd-play inventory -i X`: options after a subcommand belong to it, not to the playbook command
+    .enablePositionalOptions()
     .exitOverride()
     .action(async (playbooks: string[], o) => {
       process.exitCode = await playbookCommand(playbooks, { ...o, verbosity });
@@ -89,6 +92,7 @@ function program(): Command {
     .action(async (o) => {
       process.exitCode = await inventoryCommand(o);
     });
+  addEc2Command(p);
   return p;
 }
 

@@ -6,6 +6,14 @@ import blockinfile from './blockinfile.js';
 import command from './command.js';
 import copy from './copy.js';
 import debug from './debug.js';
+import ec2Instance from './ec2_instance.js';
+import ec2InternetGateway from './ec2_internet_gateway.js';
+import ec2Key from './ec2_key.js';
+import ec2RouteTable from './ec2_route_table.js';
+import ec2SecurityGroup from './ec2_security_group.js';
+import ec2Subnet from './ec2_subnet.js';
+import ec2Vol from './ec2_vol.js';
+import ec2Vpc from './ec2_vpc.js';
 import fail from './fail.js';
 import file from './file.js';
 import getUrl from './get_url.js';
@@ -31,6 +39,14 @@ export const modules: readonly Module[] = [
   command,
   copy,
   debug,
+  ec2Instance,
+  ec2InternetGateway,
+  ec2Key,
+  ec2RouteTable,
+  ec2SecurityGroup,
+  ec2Subnet,
+  ec2Vol,
+  ec2Vpc,
   fail,
   file,
   getUrl,

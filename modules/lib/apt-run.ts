@@ -16,6 +16,12 @@ export interface AptOpts {
   purge?: boolean;
 }
 
+/**
+ * A stalled download fails and is retried instead of hanging: a proxy (apt-cacher-ng) serving many
+ * hosts at once has been seen to leave a request open without data for many minutes.
+ */
+const NET = ['-o', 'Acquire::http::Timeout=30', '-o', 'Acquire::Retries=3'];
+
 /** The apt-get argv of one transaction; simulate gives the same transaction as `apt-get -s`. */
 export function aptGet(
   verb: 'install' | 'remove' | 'autoremove',
@@ -23,7 +29,7 @@ export function aptGet(
   o: AptOpts,
   simulate = false,
 ) {
-  const argv = ['apt-get', simulate ? '-s' : '-y', '-q'];
+  const argv = ['apt-get', simulate ? '-s' : '-y', '-q', ...NET];
   for (const d of o.dpkgOptions) argv.push('-o', `Dpkg::Options::=--${d.replace(/^-+/, '')}`);
   if (o.installRecommends !== undefined)
     argv.push('-o', `APT::Install-Recommends=${o.installRecommends ? 'true' : 'false'}`);
@@ -79,7 +85,17 @@ export async function runApt(host: Host, argv: string[], o: AptOpts, expected: s
 
 /** apt-get update, then the stamp cache_valid_time reads (apt on Debian does not write it itself). */
 export async function updateCache(host: Host, o: AptOpts): Promise<Record<string, unknown>> {
-  await runApt(host, ['apt-get', '-q', 'update'], o, 'the package lists to update');
+  // an update stuck on a proxy that never answers (seen with apt-cacher-ng under concurrent refreshes,
+  // which apt's own timeouts do not catch) is killed after 2 minutes and tried again, up to 3 times
+  const argv = ['timeout', '-k', '5', '120', 'apt-get', '-q', ...NET, 'update'];
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await runApt(host, argv, o, 'the package lists to update');
+      break;
+    } catch (e) {
+      if (!(e instanceof TaskFailure) || e.result?.rc !== 124 || attempt >= 3) throw e;
+    }
+  }
   const stamp = '/var/lib/apt/periodic/update-success-stamp';
   const t = await host.run(`mkdir -p /var/lib/apt/periodic && touch ${stamp} && stat -c %Y ${stamp}`);
   return { cache_updated: true, cache_update_time: Number(t.trim()) };

@@ -1,6 +1,6 @@
 // `npm run bench:engine`: the same 50-task playbook run by sdtd-play and by ansible-playbook on the same fleet.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadInventory } from '../../engine/inventory/index.js';
 import { ROOT } from '../lib/cli.js';
@@ -140,9 +140,14 @@ async function benchSize(n: number) {
 
 async function main() {
   mkdirSync(join(OUT, 'cp'), { recursive: true });
-  const results = [];
+  // sizes measured earlier (an interrupted run, BENCH_SIZES=10 after a 3-host run) are kept
+  const previous = existsSync(join(OUT, 'results.json'))
+    ? (JSON.parse(readFileSync(join(OUT, 'results.json'), 'utf8')).results as { hosts: number }[])
+    : [];
+  const results: Awaited<ReturnType<typeof benchSize>>[] = previous.filter((r) => !SIZES.includes(r.hosts)) as never;
   for (const n of SIZES) {
     results.push(await benchSize(n));
+    results.sort((a, b) => a.hosts - b.hosts);
     // kept as it comes: a later failure must not lose finished measurements
     writeFileSync(join(OUT, 'results.json'), JSON.stringify({ date: new Date().toISOString(), rounds: ROUNDS, results }, null, 2));
   }
