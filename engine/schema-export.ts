@@ -18,8 +18,8 @@ import { toPublicSchema } from './schema.js';
 const TEMPLATE = { type: 'string', pattern: '\\{\\{|\\{%' };
 
 /** A value that is a template is checked after rendering: editors must accept `"{{ x }}"` anywhere. */
-function allowTemplates(s: unknown): unknown {
-  if (Array.isArray(s)) return s.map(allowTemplates);
+function allowTemplates(s: unknown, root = false): unknown {
+  if (Array.isArray(s)) return s.map((x) => allowTemplates(x));
   if (!s || typeof s !== 'object') return s;
   const o = s as Record<string, unknown>;
   const out: Record<string, unknown> = {};
@@ -29,8 +29,11 @@ function allowTemplates(s: unknown): unknown {
     else if (k === 'items' || k === 'additionalProperties' || k === 'anyOf') out[k] = allowTemplates(v);
     else out[k] = v;
   }
-  const leaf = (o.type && o.type !== 'object' && o.type !== 'array') || o.enum || o.anyOf;
-  return leaf ? { anyOf: [out, TEMPLATE] } : out;
+  // a whole list or mapping may come from a template too (`rules: "{{ item.rules }}"`); closed mappings
+  // with required keys are left alone so that editors still report a missing argument
+  const templatable = o.type !== 'object' || !o.required;
+  const leaf = o.type || o.enum || o.anyOf;
+  return leaf && templatable && !root ? { anyOf: [out, TEMPLATE] } : out;
 }
 
 /** Ansible's other argument names (`dest` for file's `path`): accepted wherever the real name is. */
@@ -52,7 +55,7 @@ function withAliases(s: Record<string, unknown>, aliases: Record<string, string>
 }
 
 function pub(s: unknown): Record<string, unknown> {
-  return allowTemplates(toPublicSchema(s)) as Record<string, unknown>;
+  return allowTemplates(toPublicSchema(s), true) as Record<string, unknown>;
 }
 
 export function playbookSchema(): Record<string, unknown> {

@@ -69,7 +69,14 @@ export const modules: readonly Module[] = [
 const byName = new Map(modules.map((m) => [m.name, m]));
 
 /** Ansible's other names for the same modules. */
-const OTHER_NAMES: Record<string, string> = { systemd_service: 'systemd' };
+const OTHER_NAMES: Record<string, string> = {
+  ec2_group: 'ec2_security_group',
+  ec2_vpc_igw: 'ec2_internet_gateway',
+  ec2_vpc_net: 'ec2_vpc',
+  ec2_vpc_route_table: 'ec2_route_table',
+  ec2_vpc_subnet: 'ec2_subnet',
+  systemd_service: 'systemd',
+};
 
 /** A module by its YAML key; Ansible's collection prefixes (`ansible.builtin.copy`) are accepted too. */
 export function findModule(key: string): Module | undefined {

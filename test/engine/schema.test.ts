@@ -22,6 +22,9 @@ describe('published playbook schema', () => {
     'playbooks/examples/webapp.yml',
     'playbooks/site.yml',
     'playbooks/local-fleet.yml',
+    'playbooks/provision.yml',
+    'playbooks/teardown.yml',
+    'playbooks/manager.yml',
     'roles/common/tasks/main.yml',
   ]) {
     it(`accepts ${rel}`, () => {

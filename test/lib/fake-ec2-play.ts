@@ -19,7 +19,11 @@ export interface PlayRun {
   failures: string[];
 }
 
-export async function play(file: string, extraVars: Record<string, unknown>, check = false): Promise<PlayRun> {
+export async function play(
+  file: string,
+  extraVars: Record<string, unknown>,
+  check = false,
+): Promise<PlayRun> {
   const events: RunEvent[] = [];
   const inventory = await loadInventory([], { cwd: ROOT });
   const pb = loadPlaybook(join(ROOT, file));
@@ -37,7 +41,9 @@ export async function play(file: string, extraVars: Record<string, unknown>, che
   return {
     exitCode: out.exitCode,
     events,
-    changed: results.filter((r) => r.status === 'changed').map((r) => `${r.task}${r.item ? ` [${r.item}]` : ''}`),
+    changed: results
+      .filter((r) => r.status === 'changed')
+      .map((r) => `${r.task}${r.item ? ` [${r.item}]` : ''}`),
     changedCount: out.stats.localhost?.changed ?? 0,
     failures: results.filter((r) => r.status === 'failed').map((r) => `${r.task}: ${r.msg}`),
   };

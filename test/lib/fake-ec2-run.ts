@@ -8,8 +8,14 @@ import { FakeEc2 } from './fake-ec2.js';
 const host = { name: 'localhost', vars: {} } as unknown as Host;
 
 /** Run MOD once; a failure throws its message (for set-ups that must succeed). */
-export async function apply(mod: Module, args: Record<string, unknown>, check = false): Promise<ModuleOutcome> {
-  const out = await runModule(mod, prepareArgs(mod, structuredClone(args), { where: 'test' }), host, { check });
+export async function apply(
+  mod: Module,
+  args: Record<string, unknown>,
+  check = false,
+): Promise<ModuleOutcome> {
+  const out = await runModule(mod, prepareArgs(mod, structuredClone(args), { where: 'test' }), host, {
+    check,
+  });
   if (out.status === 'failed') throw new Error(out.msg);
   return out;
 }

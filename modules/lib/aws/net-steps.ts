@@ -1,7 +1,7 @@
 // The steps of a network module's plan (create, modify, tag, delete, observe) with their diffs and notes.
 import type { Plan, StateDiff, Step } from '../../../engine/module.js';
 import { TaskFailure } from '../../../engine/module.js';
-import { awsTiming, type Ec2 } from './client.js';
+import { awsTiming, backoffMs, type Ec2 } from './client.js';
 import { applyTagChange, isNoChange, showTags, type TagMap, tagChange } from './tags.js';
 
 /** An id known now, or only once an earlier step of the same plan has made the resource. */
@@ -36,21 +36,29 @@ export async function until<T>(
 }
 
 /**
- * Run a delete: gone already is fine (another run, or AWS, got there first); DependencyViolation is said in
- * words, since it means something of ours still uses WHAT and the order of removal matters.
+ * Run a delete: gone already is fine (another run, or AWS, got there first). DependencyViolation is retried
+ * with backoff for a while, since a terminated instance's interfaces linger for a minute; then it is said in
+ * words: something still uses WHAT, and the order of removal matters.
  */
 export async function deleting(what: string, run: () => Promise<unknown>): Promise<void> {
-  try {
-    await run();
-  } catch (e) {
-    const code = (e as TaskFailure).result?.aws_error_code;
-    if (typeof code === 'string' && /\.NotFound$/.test(code)) return;
-    if (code !== 'DependencyViolation') throw e;
-    const why = /DependencyViolation: (.*)\)$/.exec((e as Error).message)?.[1] ?? '';
-    throw new TaskFailure(
-      `expected nothing left using ${what} (got DependencyViolation: ${why}); playbooks/teardown.yml removes things in order`,
-      { aws_error_code: code },
-    );
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await run();
+      return;
+    } catch (e) {
+      const code = (e as TaskFailure).result?.aws_error_code;
+      if (typeof code === 'string' && /\.NotFound$/.test(code)) return;
+      if (code !== 'DependencyViolation') throw e;
+      if (attempt < awsTiming.attempts) {
+        await sleep(backoffMs(attempt));
+        continue;
+      }
+      const why = /DependencyViolation: (.*)\)$/.exec((e as Error).message)?.[1] ?? '';
+      throw new TaskFailure(
+        `expected nothing left using ${what} (got DependencyViolation: ${why}); playbooks/teardown.yml removes things in order`,
+        { aws_error_code: code },
+      );
+    }
   }
 }
 
