@@ -23,7 +23,10 @@ describe('no IP addresses in playbooks, roles, templates or inventories', () => 
           .filter(({ line }) => IPV4.test(line) && !/^\s*#/.test(line))
           .map(({ line, at }) => `${at}: ${line.trim()}`),
       );
-      expect(found, 'addresses come from the inventory (nspawn_instance, aws_ec2), never from files').to.deep.equal([]);
+      expect(
+        found,
+        'addresses come from the inventory (nspawn_instance, aws_ec2), never from files',
+      ).to.deep.equal([]);
     });
   }
 });

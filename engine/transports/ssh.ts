@@ -105,7 +105,7 @@ export class SshTransport implements Transport {
   constructor(
     private readonly client: Client,
     private readonly info: ConnectionInfo,
-    private readonly s: SshSettings,
+    s: SshSettings,
   ) {
     this.user = info.user ?? 'root';
     this.channels = new ChannelPool(client, s.maxSessions);

@@ -109,14 +109,17 @@ async function benchSize(n: number) {
       for (let attempt = 1; ; attempt++) {
         reset();
         const first = tool === 'sdtd' ? sdtd(['-i', 'inventory/local', PLAY]) : ansible(env);
-        const noop = first.code === 0 ? (tool === 'sdtd' ? sdtd(['-i', 'inventory/local', PLAY]) : ansible(env)) : first;
+        const noop =
+          first.code === 0 ? (tool === 'sdtd' ? sdtd(['-i', 'inventory/local', PLAY]) : ansible(env)) : first;
         if (first.code === 0 && noop.code === 0) {
           (tool === 'sdtd' ? res.sdtdFirst : res.ansFirst).push(first);
           (tool === 'sdtd' ? res.sdtdNoop : res.ansNoop).push(noop);
           break;
         }
         failures++;
-        process.stderr.write(`  ${tool} failed (attempt ${attempt}): ${(first.code ? first : noop).out.slice(-400)}\n`);
+        process.stderr.write(
+          `  ${tool} failed (attempt ${attempt}): ${(first.code ? first : noop).out.slice(-400)}\n`,
+        );
         if (attempt >= 3) must(first.code ? first : noop, `${tool} after 3 attempts`);
       }
       process.stderr.write(`  ${n} hosts, round ${round + 1}/${ROUNDS}, ${tool} done\n`);
@@ -153,12 +156,17 @@ async function main() {
   const previous = existsSync(join(OUT, 'results.json'))
     ? (JSON.parse(readFileSync(join(OUT, 'results.json'), 'utf8')).results as { hosts: number }[])
     : [];
-  const results: Awaited<ReturnType<typeof benchSize>>[] = previous.filter((r) => !SIZES.includes(r.hosts)) as never;
+  const results: Awaited<ReturnType<typeof benchSize>>[] = previous.filter(
+    (r) => !SIZES.includes(r.hosts),
+  ) as never;
   for (const n of SIZES) {
     results.push(await benchSize(n));
     results.sort((a, b) => a.hosts - b.hosts);
     // kept as it comes: a later failure must not lose finished measurements
-    writeFileSync(join(OUT, 'results.json'), JSON.stringify({ date: new Date().toISOString(), rounds: ROUNDS, results }, null, 2));
+    writeFileSync(
+      join(OUT, 'results.json'),
+      JSON.stringify({ date: new Date().toISOString(), rounds: ROUNDS, results }, null, 2),
+    );
   }
   const rows = results.map((r) => [
     String(r.hosts),

@@ -192,12 +192,16 @@ describe('SSH transport on the fleet', function () {
       const without = await cli(['-i', inv, '-l', 'node1', `${F}/become.yml`]);
       expect(without.code).to.equal(2);
       expect(without.stdout).to.match(/a password is required/);
-      const r = await cli(['-i', inv, '-l', 'node1', `${F}/become.yml`, '-K', '--json'], { stdin: 's3cret\n' });
+      const r = await cli(['-i', inv, '-l', 'node1', `${F}/become.yml`, '-K', '--json'], {
+        stdin: 's3cret\n',
+      });
       expect(r.code, r.stdout).to.equal(0);
       expect(r.events.find((e) => e.task === 'results')?.result?.msg).to.equal('deployp root nobody');
       expect(r.stdout).to.not.include('s3cret');
     } finally {
-      await node1.sh('rm -f /etc/sdtd-become-test /etc/sudoers.d/deployp; userdel -r deployp 2>/dev/null; true');
+      await node1.sh(
+        'rm -f /etc/sdtd-become-test /etc/sudoers.d/deployp; userdel -r deployp 2>/dev/null; true',
+      );
     }
   });
 
@@ -212,9 +216,10 @@ describe('SSH transport on the fleet', function () {
     await new Promise((res) => setTimeout(res, 500));
     for (const [i, h] of hosts.entries()) {
       // the fleet host's sshd logs every accepted login: one for the whole run of 10 tasks
-      const n = await checkers[i].sh(`journalctl -u ssh --since @${since} --no-pager | grep -c 'Accepted publickey' || true`);
+      const n = await checkers[i].sh(
+        `journalctl -u ssh --since @${since} --no-pager | grep -c 'Accepted publickey' || true`,
+      );
       expect(Number(n.trim()), `${h}: logins during the run`).to.equal(1);
     }
   });
 });
-
