@@ -6,6 +6,7 @@ import { parseExtraVars } from './extra-vars.js';
 import { loadInventory } from './inventory/index.js';
 import { listHosts, listTags, listTasks } from './listing.js';
 import { loadPlaybook } from './playbook.js';
+import { hasTemplate } from './render.js';
 import { chooseMode, makeReporter } from './report/index.js';
 import { runPlaybooks } from './run-playbook.js';
 import { setBecomePassword } from './transports/transport.js';
@@ -50,6 +51,10 @@ export async function playbookCommand(files: string[], o: PlaybookOptions): Prom
   const inventory = await loadInventory(inventorySources(o.inventory));
   const playbooks = files.map((f) => loadPlaybook(f));
   for (const pb of playbooks) inventory.addVarsDir(pb.dir);
+  // host patterns are checked before anything runs (a bad one in the last play must not stop the run midway)
+  for (const play of playbooks.flatMap((pb) => pb.plays))
+    if (!hasTemplate(play.hosts))
+      inventory.select(play.hosts, { pos: play.pos, where: `play "${play.name}" > hosts` });
   const limit = o.limit ? new Set(inventory.limit(o.limit)) : undefined;
   const print = (lines: string[]) => process.stdout.write(`${lines.join('\n')}\n`);
   if (o.syntaxCheck) {

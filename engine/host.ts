@@ -115,7 +115,7 @@ export function makeHost(c: HostContext): Host {
     localPath(kind, src) {
       if (isAbsolute(src)) {
         if (existsSync(src)) return src;
-        throw new SdtdError('missing-file', `cannot find ${src} on the manager`);
+        throw new SdtdError('missing-file', `expected ${src} on the manager (got no such file)`);
       }
       const tried: string[] = [];
       for (const dir of c.searchDirs) {
@@ -126,7 +126,7 @@ export function makeHost(c: HostContext): Host {
       }
       throw new SdtdError(
         'missing-file',
-        `cannot find "${src}" on the manager (looked in ${tried.join(', ')})`,
+        `expected "${src}" on the manager (got no such file; looked in ${tried.join(', ')})`,
       );
     },
     render: (text, extra) => c.render(text, extra),

@@ -130,6 +130,13 @@ export const TASK_KEYWORDS = new Set([
   'meta',
 ]);
 
+const SerialItem = {
+  anyOf: [
+    { type: 'integer', minimum: 1 },
+    { type: 'string', pattern: '^\\d+(\\.\\d+)?%$|^\\d+$' },
+  ],
+};
+
 export const playKeywords = Obj({
   ...sharedKeywords,
   hosts: StrOrList(),
@@ -141,7 +148,7 @@ export const playKeywords = Obj({
   handlers: Type.Optional(Type.Array(Any())),
   serial: Type.Optional(
     Type.Unsafe<number | string | (number | string)[]>({
-      anyOf: [{ type: ['integer', 'string'] }, { type: 'array', items: { type: ['integer', 'string'] } }],
+      anyOf: [SerialItem, { type: 'array', items: SerialItem, minItems: 1 }],
       expected: 'a number, a percentage such as "30%", or a list of them',
     }),
   ),

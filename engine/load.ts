@@ -75,7 +75,7 @@ export function parseYaml(text: string, file: string): unknown {
     const message =
       code === 'yaml-duplicate-key'
         ? `expected each key once in a mapping (got "${key}" again)`
-        : `invalid YAML: ${msg}`;
+        : `expected valid YAML (got a syntax error: ${msg})`;
     throw new SdtdError(code, message, { pos: { file, line: p.line, col: p.col } });
   }
   const at = (n: Node | null | undefined): Position => {
@@ -158,7 +158,11 @@ export function loadYamlFile(path: string, from?: Position, display = path): unk
     text = readFileSync(path, 'utf8');
   } catch (e) {
     const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
-    throw new SdtdError('missing-file', `cannot read ${display}: ${why}`, { pos: from });
+    throw new SdtdError(
+      'missing-file',
+      `expected the file ${display} (got ${why === 'no such file' ? 'no such file' : `an error: ${why}`})`,
+      { pos: from },
+    );
   }
   return parseYaml(text, display);
 }

@@ -43,7 +43,7 @@ function need(plugin: string, ctx: any, kind: string, term: unknown): string {
   if (r.path) return r.path;
   throw new SdtdError(
     'missing-file',
-    `lookup ${plugin}: expected "${name}" on the manager (looked in ${r.tried.join(', ')})`,
+    `lookup ${plugin}: expected "${name}" on the manager (got no such file; looked in ${r.tried.join(', ')})`,
   );
 }
 
@@ -119,7 +119,7 @@ export const lookups: Record<string, Lookup> = {
     const tried = names.flatMap((n) => find(ctx, 'files', n).tried);
     throw new SdtdError(
       'missing-file',
-      `lookup first_found: expected one of ${names.join(', ')} (looked in ${tried.join(', ')})`,
+      `lookup first_found: expected one of ${names.join(', ')} (got none; looked in ${tried.join(', ')})`,
     );
   },
   pipe: (ctx, terms) => flat(terms).map((c) => sh('pipe', ctx, c).trimEnd()),

@@ -16,13 +16,20 @@ export interface ArgsContext {
   deferTemplates?: boolean;
 }
 
-/** `a=1 b="x y"` into a mapping (Ansible's k=v form); words without `=` are returned apart. */
+/** `a=1 b="x y" c={{ x | default(1) }}` into a mapping (Ansible's k=v form); words without `=` are returned apart. */
 export function splitKeyValues(s: string): { kv: Record<string, string>; rest: string[] } {
+  // a template may hold spaces and quotes: it is kept whole, as Ansible's parse_kv does
+  const templates: string[] = [];
+  const masked = s.replace(
+    /\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g,
+    (t) => `__sdtd_tpl_${templates.push(t) - 1}__`,
+  );
+  const unmask = (w: string) => w.replace(/__sdtd_tpl_(\d+)__/g, (_, i) => templates[Number(i)]);
   const kv: Record<string, string> = {};
   const rest: string[] = [];
-  const tokens = shellParse(s, (k) => `$${k}`);
+  const tokens = shellParse(masked, (k) => `$${k}`);
   for (const t of tokens) {
-    const word = typeof t === 'string' ? t : 'op' in t ? t.op : String(t);
+    const word = unmask(typeof t === 'string' ? t : 'op' in t ? t.op : String(t));
     const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(word);
     if (m) kv[m[1]] = m[2];
     else rest.push(word);

@@ -41,7 +41,8 @@ export function parseModuleTask(
   const mod = findModule(key)!;
   const kw = { ...t };
   delete kw[key];
-  validate(taskKeywords, kw, { where, deferTemplates: true, root: kw });
+  // positions come from the task as written (kw is a copy without the module key)
+  validate(taskKeywords, kw, { where, deferTemplates: true, root: t });
   if (!ctx.handlers && kw.listen !== undefined)
     throw new SdtdError('schema', 'expected listen only on handlers (got it on a task)', {
       pos: posOf(t, 'listen', 'key'),

@@ -153,7 +153,7 @@ function templateError(e: unknown): SdtdError {
     .replace(/^Error: /, '')
     .trim();
   const where = m && m[1] !== '1' ? ` (template line ${m[1]})` : '';
-  return new SdtdError('template', `template error${where}: ${msg}`);
+  return new SdtdError('template', `expected a valid template${where} (got an error: ${msg})`);
 }
 
 function run(t: nunjucks.Template, vars: object): string {

@@ -39,7 +39,7 @@ export function findRoleDir(
   if (existsSync(join(ctx.playbookDir, name))) return join(ctx.playbookDir, name);
   throw new SdtdError(
     'role-not-found',
-    `expected a role named ${name} (looked in ${[...new Set(dirs.map(display))].join(', ')})`,
+    `expected a role named ${name} (got none; looked in ${[...new Set(dirs.map(display))].join(', ')})`,
     { pos },
   );
 }
@@ -104,14 +104,14 @@ export function loadRoleInto(
   const meta = yamlMapping(join(path, 'meta', 'main.yml'), `${call.name}/meta/main.yml`);
   validate(roleMeta, meta, { where: `role ${call.name} meta`, root: meta });
   const allowDup = call.allowDuplicates ?? (meta.allow_duplicates as boolean | undefined) ?? false;
-  if (dedupe && ctx.sink.seen.has(key) && !allowDup) return [];
-  ctx.sink.seen.add(key);
   if (ctx.stack.includes(path))
     throw new SdtdError(
       'include',
       `expected no role dependency cycle (got ${[...ctx.stack, path].map(display).join(' -> ')})`,
       { pos },
     );
+  if (dedupe && ctx.sink.seen.has(key) && !allowDup) return [];
+  ctx.sink.seen.add(key);
 
   const role: RoleInstance = {
     name: call.name.split('/').pop()!,

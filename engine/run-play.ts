@@ -2,12 +2,12 @@
 
 import { resolve } from 'node:path';
 import { connectionInfo } from './connections.js';
-import { describeValue, SdtdError } from './errors.js';
+import { describeValue, type Position, SdtdError } from './errors.js';
 import { countResult } from './events.js';
 import { FACTS_SCRIPT, parseFacts } from './facts.js';
 import { parsePending, pendingFile, readPendingScript, runHandlers } from './handlers.js';
 import { loadYamlFile, posOf } from './load.js';
-import { renderDeep } from './render.js';
+import { hasTemplate, renderDeep, renderString } from './render.js';
 import type { PlayCtx, RunCtx } from './run-context.js';
 import { runList } from './run-list.js';
 import { display } from './task-files.js';
@@ -16,7 +16,7 @@ import { UnreachableError } from './transports/transport.js';
 import { hostState, type InventoryVars, type PlayVars, scope } from './vars.js';
 
 export interface PlayInventory extends InventoryVars {
-  select(pattern: string): string[];
+  select(pattern: string, opts?: { pos?: Position; where?: string }): string[];
 }
 
 /** serial: a number, "30%", or a list of them (the last repeats); no serial = one batch of all hosts. */
@@ -81,8 +81,13 @@ export async function runPlay(
   inv: PlayInventory,
   limit: Set<string> | undefined,
 ): Promise<boolean> {
+  // `hosts: "{{ target }}"`: rendered with the play's and the extra variables, as Ansible does
+  const pattern = hasTemplate(play.hosts)
+    ? String(renderString(play.hosts, { ...play.vars, ...rc.vars.extraVars }))
+    : play.hosts;
+  const selected = inv.select(pattern, { pos: play.pos, where: `play "${play.name}" > hosts` });
   const hosts = ordered(
-    inv.select(play.hosts).filter((h) => (!limit || limit.has(h)) && !rc.out.has(h)),
+    selected.filter((h) => (!limit || limit.has(h)) && !rc.out.has(h)),
     play.order,
   );
   await rc.emit({ type: 'play_start', name: play.name, hosts, pos: play.pos });

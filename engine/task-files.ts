@@ -38,7 +38,7 @@ export function resolveTaskFile(
   if (!found)
     throw new SdtdError(
       'missing-file',
-      `expected the task file ${name} (looked in ${uniq.map(display).join(', ')})`,
+      `expected the task file ${name} (got no such file; looked in ${uniq.map(display).join(', ')})`,
       { pos: from },
     );
   return found;

@@ -127,6 +127,8 @@ export function select(
 ): string[] {
   const shown = Array.isArray(pattern) ? pattern.join(',') : String(pattern);
   const ctx: Ctx = { warn: opts.warn, pos: opts.pos, where: opts.where ?? `hosts "${shown}"` };
+  if (!shown.includes('~') && shown.split('[').length !== shown.split(']').length)
+    throw fail(ctx, `expected balanced [ and ] in a host pattern (got "${shown}")`);
   const patterns = splitHostPattern(pattern);
   if (!patterns.length) throw fail(ctx, `expected a host pattern such as "all" or "web" (got "${shown}")`);
   const hosts = evaluate(inv, patterns, ctx);

@@ -444,7 +444,7 @@ describe('lookups', () => {
         'file',
         "{{ lookup('file', 'nope.txt') }}",
         'missing-file',
-        /expected "nope\.txt" on the manager \(looked in .*roles\/r\/files\/nope\.txt/,
+        /expected "nope\.txt" on the manager \(got no such file; looked in .*roles\/r\/files\/nope\.txt/,
       ],
       [
         'first_found',

@@ -224,7 +224,7 @@ testModule(copy, {
     {
       name: 'src missing on the manager',
       args: (f) => ({ dest: f.p('x'), src: 'nope' }),
-      error: /cannot find "nope"/,
+      error: /expected "nope" on the manager \(got no such file/,
     },
     {
       name: 'parent directory missing (and no earlier task made it)',

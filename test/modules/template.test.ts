@@ -130,12 +130,12 @@ testModule(template, {
       name: 'template syntax error',
       setup: (f) => f.write('templates/s.j2', '{% if %}\n'),
       args: (f) => ({ src: 's.j2', dest: f.p('s') }),
-      error: /s\.j2: template error/,
+      error: /s\.j2: expected a valid template/,
     },
     {
       name: 'missing template',
       args: (f) => ({ src: 'none.j2', dest: f.p('x') }),
-      error: /cannot find "none\.j2"/,
+      error: /expected "none\.j2" on the manager \(got no such file/,
     },
     {
       name: 'validate fails',
