@@ -53,7 +53,11 @@ let sdkPromise: Promise<Ec2Sdk> | undefined;
 export function ec2Sdk(): Promise<Ec2Sdk> {
   // the SDK prints a multi-line notice about Node 20 on stderr; our errors stay one line
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  sdkPromise ??= import('@aws-sdk/client-ec2');
+  // in the bundled CLI the SDK (CommonJS) is a split chunk whose exports are its default export;
+  // run unbundled, Node gives the named exports: both shapes are accepted
+  sdkPromise ??= import('@aws-sdk/client-ec2').then(
+    (m) => ((m as { default?: Ec2Sdk }).default?.EC2Client ? (m as { default: Ec2Sdk }).default : m) as Ec2Sdk,
+  );
   return sdkPromise;
 }
 
