@@ -56,7 +56,8 @@ export function ec2Sdk(): Promise<Ec2Sdk> {
   // in the bundled CLI the SDK (CommonJS) is a split chunk whose exports are its default export;
   // run unbundled, Node gives the named exports: both shapes are accepted
   sdkPromise ??= import('@aws-sdk/client-ec2').then(
-    (m) => ((m as { default?: Ec2Sdk }).default?.EC2Client ? (m as { default: Ec2Sdk }).default : m) as Ec2Sdk,
+    (m) =>
+      ((m as { default?: Ec2Sdk }).default?.EC2Client ? (m as { default: Ec2Sdk }).default : m) as Ec2Sdk,
   );
   return sdkPromise;
 }
