@@ -71,6 +71,11 @@ function program(): Command {
       () => ++verbosity,
     )
     .option('--json', 'newline-delimited JSON events on stdout')
+    .option('-b, --become', 'run tasks as another user (sudo), unless a play or task says otherwise')
+    .option('--become-user <user>', 'the user -b becomes (default root)')
+    .option('-K, --ask-become-pass', "ask for sudo's password (read from stdin when it is not a terminal)")
+    .option('-u, --user <user>', 'connect as this user, unless the inventory sets ansible_user')
+    .option('--private-key <file>', 'SSH private key, unless the inventory sets ansible_ssh_private_key_file')
     .option(
       '--trust-new-hosts',
       'accept and record SSH host keys not in known_hosts yet (a changed key is always refused)',

@@ -30,6 +30,10 @@ export interface PlaybookOptions {
   json?: boolean;
   trustNewHosts?: boolean;
   askBecomePass?: boolean;
+  become?: boolean;
+  becomeUser?: string;
+  user?: string;
+  privateKey?: string;
 }
 
 /**
@@ -49,7 +53,11 @@ export async function playbookCommand(files: string[], o: PlaybookOptions): Prom
   if (o.askBecomePass) setBecomePassword(await askBecomePassword());
   const extraVars = parseExtraVars(o.extraVars);
   const inventory = await loadInventory(inventorySources(o.inventory));
-  const playbooks = files.map((f) => loadPlaybook(f));
+  // -u and --private-key sit below every inventory variable, as in Ansible; set as the aliases read last
+  // (connections.ts), so that any spelling of the variable in the inventory wins
+  inventory.setConnectionDefaults({ ansible_ssh_user: o.user, ansible_private_key_file: o.privateKey });
+  const become = o.become || o.becomeUser ? { become: true, becomeUser: o.becomeUser } : {};
+  const playbooks = files.map((f) => loadPlaybook(f, become));
   for (const pb of playbooks) inventory.addVarsDir(pb.dir);
   // host patterns are checked before anything runs (a bad one in the last play must not stop the run midway)
   for (const play of playbooks.flatMap((pb) => pb.plays))

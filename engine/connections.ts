@@ -1,51 +1,28 @@
 // One connection per host for the whole run, opened on first use from the host's connection variables.
 import { SdtdError } from './errors.js';
+import { connectionFromVars, type HostConnection } from './inventory/host-vars.js';
 import { LocalTransport } from './transports/local.js';
 import { connectSsh, sshSettings } from './transports/ssh.js';
 import { closeJumps } from './transports/ssh-jump.js';
 import { type Transport, UnreachableError } from './transports/transport.js';
 
-/** How to reach a host: from ansible_* or sdtd_* variables (sdtd_ wins), the play's `connection:`, or implicit localhost. */
-export interface ConnectionInfo {
-  host: string;
-  connection: string;
-  address: string;
-  user?: string;
-  port?: number;
-  privateKeyFile?: string;
-  jumpHost?: string;
-  sshCommonArgs?: string;
-  /** Variables transports read their own settings from (known_hosts file, timeouts). */
+/** How to reach a host (inventory/host-vars.ts reads the variables), plus the variables transports read their own settings from (known_hosts file, timeouts). */
+export interface ConnectionInfo extends HostConnection {
   vars: Record<string, unknown>;
 }
 
+/** The play's `connection:` wins over the host's variables; localhost with no connection variable is local. */
 export function connectionInfo(
   host: string,
   vars: Record<string, unknown>,
   playConnection?: string,
 ): ConnectionInfo {
-  const v = (name: string) =>
-    (vars[`sdtd_${name}`] ?? vars[`ansible_${name}`]) as string | number | undefined;
-  const implicitLocal = host === 'localhost' || host === '127.0.0.1';
-  const connection = String(playConnection ?? v('connection') ?? (implicitLocal ? 'local' : 'ssh'));
-  return {
-    host,
-    connection,
-    address: String(v('host') ?? host),
-    user: (v('user') as string | undefined) ?? (vars.ansible_ssh_user as string | undefined),
-    port: v('port') === undefined ? undefined : Number(v('port')),
-    privateKeyFile: (vars.sdtd_private_key_file ??
-      vars.ansible_ssh_private_key_file ??
-      vars.ansible_private_key_file) as string | undefined,
-    jumpHost: (vars.sdtd_jump_host as string | undefined) ?? proxyJump(vars.ansible_ssh_common_args),
-    sshCommonArgs: vars.ansible_ssh_common_args as string | undefined,
-    vars,
-  };
-}
-
-/** A ProxyJump inside ansible_ssh_common_args (`-o ProxyJump=user@bastion` or `-J bastion`). */
-function proxyJump(args: unknown): string | undefined {
-  return typeof args === 'string' && /ProxyJump[= ]|-J\s/.test(args) ? args : undefined;
+  const c = connectionFromVars(host, vars);
+  const implicitLocal =
+    (host === 'localhost' || host === '127.0.0.1') &&
+    vars.sdtd_connection === undefined &&
+    vars.ansible_connection === undefined;
+  return { ...c, connection: playConnection ?? (implicitLocal ? 'local' : c.connection), vars };
 }
 
 export type TransportFactory = (info: ConnectionInfo) => Promise<Transport>;
@@ -65,7 +42,7 @@ export class Connections {
 
   /** The host's transport, connecting on first use; a failed connect marks the host unreachable. */
   get(info: ConnectionInfo): Promise<Transport> {
-    const key = `${info.host}|${info.connection}`;
+    const key = `${info.name}|${info.connection}`;
     let t = this.open.get(key);
     if (!t) {
       const f = factories.get(info.connection);
@@ -73,12 +50,12 @@ export class Connections {
         return Promise.reject(
           new SdtdError(
             'schema',
-            `expected a connection type among ${[...factories.keys()].join(', ')} (got "${info.connection}" for ${info.host})`,
+            `expected a connection type among ${[...factories.keys()].join(', ')} (got "${info.connection}" for ${info.name})`,
           ),
         );
       t = f(info).catch((e) => {
         this.open.delete(key);
-        throw e instanceof SdtdError ? e : new UnreachableError(info.host, (e as Error).message);
+        throw e instanceof SdtdError ? e : new UnreachableError(info.name, (e as Error).message);
       });
       this.open.set(key, t);
     }

@@ -18,9 +18,13 @@ export interface Playbook {
 
 const ROOT: Inherited = { when: [], tags: [], environment: [], vars: [] };
 
-export function loadPlaybook(path: string): Playbook {
+/** `defaults`: what -b/--become-user give; as in Ansible, a play's or task's own keywords win over them. */
+export function loadPlaybook(
+  path: string,
+  defaults: Pick<Inherited, 'become' | 'becomeUser'> = {},
+): Playbook {
   const abs = resolve(path);
-  return { file: abs, dir: dirname(abs), plays: loadPlays(abs, ROOT, {}, [abs]) };
+  return { file: abs, dir: dirname(abs), plays: loadPlays(abs, { ...ROOT, ...defaults }, {}, [abs]) };
 }
 
 function loadPlays(

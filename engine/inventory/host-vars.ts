@@ -1,6 +1,6 @@
 // A host's inventory variables merged in Ansible's order, its magic variables, and how to connect to it.
 import { dirname } from 'node:path';
-import { describeValue, SdtdError } from '../errors.js';
+import { describeValue, type Position, SdtdError } from '../errors.js';
 import type { Inventory } from './inventory.js';
 import type { Vars } from './model.js';
 import type { VarsDir } from './vars-dirs.js';
@@ -28,7 +28,7 @@ export function sortGroups(inv: Inventory, names: string[]): string[] {
 }
 
 /**
- * Ansible's VARIABLE_PRECEDENCE for inventory variables, low to high: `all` from the inventory sources, the other
+ * Ansible's VARIABLE_PRECEDENCE for inventory variables, low to high: -u/--private-key, `all` from the inventory sources, the other
  * groups from the sources, group_vars/all (inventory-adjacent, then playbook-adjacent), group_vars/GROUP (same),
  * then the host's variables from the sources, host_vars/ inventory-adjacent, host_vars/ playbook-adjacent.
  * Top-level keys replace (hash_behaviour=replace). `origin` tells which object each key came from.
@@ -50,6 +50,7 @@ export function computeHostVars(inv: Inventory, name: string): { vars: Vars; ori
     inv,
     inv.hostGroups(host.name).filter((g) => g !== 'all'),
   );
+  put(inv.connectionDefaults);
   put(inv.groupMap.get('all')!.vars);
   for (const g of groups) put(inv.groupMap.get(g)!.vars);
   fromDirs(inv.inventoryVarsDirs, 'group', ['all']);
@@ -86,10 +87,23 @@ export function magicVars(inv: Inventory, name: string): Vars {
   return out;
 }
 
+/** How to reach a host, from its merged inventory variables; errors point where the bad value was set. */
 export function connectionOf(inv: Inventory, name: string, given?: Vars): HostConnection {
   const host = inv.requireHost(name);
-  const vars = given ?? inv.hostVars(host.name);
-  /** The first of KEYS that is set (sdtd_ spellings are listed first: they win). */
+  return connectionFromVars(host.name, given ?? inv.hostVars(host.name), (key) =>
+    given ? undefined : inv.varOrigin(host.name, key),
+  );
+}
+
+/**
+ * How to reach a host, from variables (the inventory's, or the engine's rendered ones). Of the spellings of each
+ * setting the first set one wins: sdtd_, then ansible_, then the older ansible_ssh_ aliases.
+ */
+export function connectionFromVars(
+  name: string,
+  vars: Vars,
+  originOf: (key: string) => Position | undefined = () => undefined,
+): HostConnection {
   const pick = (keys: string[], type: 'string' | 'port'): string | number | undefined => {
     for (const k of keys) {
       const v = vars[k];
@@ -111,16 +125,17 @@ export function connectionOf(inv: Inventory, name: string, given?: Vars): HostCo
   };
   const bad = (key: string, v: unknown, what: string) =>
     new SdtdError('inventory', `expected ${what} (got ${describeValue(v)})`, {
-      pos: given ? undefined : inv.varOrigin(host.name, key),
-      where: `host "${host.name}" > ${key}`,
+      pos: originOf(key),
+      where: `host "${name}" > ${key}`,
     });
   const conn = pick(['sdtd_connection', 'ansible_connection'], 'string') as string | undefined;
   const out: HostConnection = {
-    name: host.name,
+    name,
     address:
-      (pick(['sdtd_host', 'ansible_host', 'ansible_ssh_host'], 'string') as string | undefined) ?? host.name,
+      (pick(['sdtd_host', 'ansible_host', 'ansible_ssh_host'], 'string') as string | undefined) ?? name,
     connection: !conn || conn === 'smart' ? 'ssh' : conn,
   };
+  const common = pick(['sdtd_ssh_common_args', 'ansible_ssh_common_args'], 'string') as string | undefined;
   const opt = {
     user: pick(['sdtd_user', 'ansible_user', 'ansible_ssh_user'], 'string'),
     port: pick(['sdtd_port', 'ansible_port', 'ansible_ssh_port'], 'port'),
@@ -128,9 +143,14 @@ export function connectionOf(inv: Inventory, name: string, given?: Vars): HostCo
       ['sdtd_private_key_file', 'ansible_ssh_private_key_file', 'ansible_private_key_file'],
       'string',
     ),
-    sshCommonArgs: pick(['sdtd_ssh_common_args', 'ansible_ssh_common_args'], 'string'),
-    jumpHost: pick(['sdtd_jump_host'], 'string'),
+    sshCommonArgs: common,
+    jumpHost: pick(['sdtd_jump_host'], 'string') ?? proxyJump(common),
   };
   for (const [k, v] of Object.entries(opt)) if (v !== undefined) (out as unknown as Vars)[k] = v;
   return out;
+}
+
+/** A ProxyJump inside ansible_ssh_common_args (`-o ProxyJump=user@bastion` or `-J bastion`). */
+function proxyJump(args: string | undefined): string | undefined {
+  return args && /ProxyJump[= ]|-J\s/.test(args) ? args : undefined;
 }

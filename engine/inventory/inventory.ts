@@ -85,6 +85,12 @@ export class Inventory extends InventoryData {
     return magicVars(this, name);
   }
 
+  /** -u and --private-key: used where no inventory variable says otherwise. Unset values are left out. */
+  setConnectionDefaults(vars: Vars): void {
+    this.connectionDefaults = Object.fromEntries(Object.entries(vars).filter(([, v]) => v !== undefined));
+    this.changed();
+  }
+
   /** Add group_vars/ and host_vars/ beside a playbook: they win over the inventory's. */
   addVarsDir(dir: string): void {
     const abs = resolve(this.cwd, dir);

@@ -44,6 +44,8 @@ export class InventoryData {
   /** group_vars/ and host_vars/ beside each inventory source (in order), and beside the playbook (these win). */
   readonly inventoryVarsDirs: VarsDir[] = [];
   readonly playbookVarsDirs: VarsDir[] = [];
+  /** Connection variables from -u/--private-key: below every variable of the inventory. */
+  connectionDefaults: Vars = {};
   /** The --limit patterns in force (undefined: no limit). */
   limitPatterns?: string[];
   /** The localhost patterns resolve to: the first localhost-like host of the inventory, or the implicit one. */

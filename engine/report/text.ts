@@ -80,12 +80,25 @@ export function resultLine(
       verbosity > 0 ||
       e.module === 'debug');
   if (showMsg) line += ` => ${e.msg}`;
-  line = p(line, statusColor(e.status));
+  const output = e.status === 'failed' || e.status === 'ignored' ? failureOutput(e.result) : '';
+  line = p(line + output, statusColor(e.status));
   if (verbosity >= 1 && e.steps?.length && (e.status === 'changed' || verbosity >= 2))
     line += `\n${e.steps.map((s) => `    ${p(s, 'dim')}`).join('\n')}`;
   if (verbosity >= 2 && e.result && !e.perItem) line += `\n${p(JSON.stringify(e.result, null, 2), 'dim')}`;
   return line;
 }
+
+/** What a failed command said, so that "non-zero return code" never stands alone: rc and the last lines of stderr (or stdout). */
+function failureOutput(result: Record<string, unknown> | undefined): string {
+  if (typeof result?.rc !== 'number') return '';
+  const said = [result.stderr, result.stdout].find(
+    (s): s is string => typeof s === 'string' && s.trim() !== '',
+  );
+  const tail = said ? said.trimEnd().split('\n').slice(-FAILURE_LINES) : [];
+  return ` (rc=${result.rc})${tail.map((l) => `\n    ${l}`).join('')}`;
+}
+
+const FAILURE_LINES = 10;
 
 export function banner(title: string, width = 79): string {
   return `${title} ${'*'.repeat(Math.max(3, width - title.length - 1))}`;

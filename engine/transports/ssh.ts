@@ -44,7 +44,7 @@ function keyConfig(info: ConnectionInfo): Partial<ConnectConfig> {
 /** Open a connection, retrying a few times on refused/timed-out connects (hosts that are still booting). */
 export async function connectSsh(info: ConnectionInfo, s: SshSettings): Promise<SshTransport> {
   const port = info.port ?? 22;
-  const names = [...new Set([info.host, info.address].map((n) => hostId(n, port)))];
+  const names = [...new Set([info.name, info.address].map((n) => hostId(n, port)))];
   const known = knownKeys(s.knownHostsFile, names).map((k) => k.type);
   const preferred = known.flatMap((t) => (t === 'ssh-rsa' ? RSA : [t]));
   let lastError: Error | undefined;
@@ -74,7 +74,7 @@ export async function connectSsh(info: ConnectionInfo, s: SshSettings): Promise<
           ...keyConfig(info),
           ...(preferred.length ? { algorithms: { serverHostKey: preferred as never } } : {}),
           hostVerifier: (key: Buffer) => {
-            const v = verifyHostKey(s.knownHostsFile, info.host, names, key, s.trustNewHosts);
+            const v = verifyHostKey(s.knownHostsFile, info.name, names, key, s.trustNewHosts);
             if (!v.ok) refusal = v.message;
             return v.ok;
           },
@@ -83,14 +83,14 @@ export async function connectSsh(info: ConnectionInfo, s: SshSettings): Promise<
       return new SshTransport(client, info, s);
     } catch (e) {
       client.end();
-      if (refusal) throw new UnreachableError(info.host, refusal);
+      if (refusal) throw new UnreachableError(info.name, refusal);
       lastError = e as Error;
       const level = (e as { level?: string }).level;
       if (level === 'client-authentication') break; // a wrong key does not get better by retrying
     }
   }
   throw new UnreachableError(
-    info.host,
+    info.name,
     `cannot connect to ${info.user ?? 'root'}@${info.address}:${port}: ${lastError?.message}`,
   );
 }
@@ -111,14 +111,14 @@ export class SshTransport implements Transport {
     this.channels = new ChannelPool(client, s.maxSessions);
     const drop = (why: string) => {
       this.dropped ??= why;
-      this.channels.failAll(new UnreachableError(info.host, `connection dropped: ${why}`));
+      this.channels.failAll(new UnreachableError(info.name, `connection dropped: ${why}`));
     };
     client.on('error', (e) => drop(e.message));
     client.on('close', () => drop('closed by the remote host'));
   }
 
   async exec(cmd: string, opts: ExecOptions = {}): Promise<ExecResult> {
-    if (this.dropped) throw new UnreachableError(this.info.host, `connection dropped: ${this.dropped}`);
+    if (this.dropped) throw new UnreachableError(this.info.name, `connection dropped: ${this.dropped}`);
     const w = wrapCommand(cmd, opts, this.user);
     return this.channels.exec(w.cmd, w.stdin, opts.timeoutMs);
   }

@@ -1,6 +1,6 @@
 // The engine's behaviour through real runs on the manager (local transport): precedence, check mode, handlers, strategy.
 import { execSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -41,6 +41,20 @@ describe('engine', function () {
       v_include_extra: 'extra', // include params < extra vars
       lazy: 'extra-h1', // variables are rendered when read, with the final scope
     });
+  });
+
+  it('a failed command says why: its return code and the end of its stderr, never "non-zero return code" alone', async () => {
+    const play = join(root, 'fail.yml');
+    writeFileSync(
+      play,
+      "- hosts: h1\n  gather_facts: false\n  tasks:\n    - shell: 'seq 1 20 >&2; echo why it failed >&2; exit 3'\n",
+    );
+    const r = await cli([...INV, play]);
+    expect(r.code).to.equal(2);
+    const out = r.stdout.slice(r.stdout.indexOf('fatal:'));
+    expect(out).to.match(/^fatal: \[h1\] => non-zero return code \(rc=3\)\n {4}12\n/);
+    expect(out).to.include('    20\n    why it failed\n');
+    expect(out).to.not.include('    11\n');
   });
 
   it('check mode: registered results hold the prediction, so later conditions work; unpredictable commands are skipped with a reason', async () => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
+import { connectionInfo } from '../../engine/connections.js';
 import { SdtdError } from '../../engine/errors.js';
 import {
   graph,
@@ -432,6 +433,36 @@ describe('inventory', () => {
         sshCommonArgs: '-o StrictHostKeyChecking=no',
         jumpHost: 'bastion',
       });
+    });
+
+    it('-u and --private-key are used only where no inventory variable (of any spelling) says otherwise', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'inv-'));
+      try {
+        writeFileSync(
+          join(dir, 'i.ini'),
+          'a\nb ansible_user=inv\nc ansible_ssh_user=old ansible_private_key_file=/k/inv\n',
+        );
+        const inv = await loadInventory(['i.ini'], { cwd: dir });
+        inv.setConnectionDefaults({ ansible_ssh_user: 'cli', ansible_private_key_file: '/k/cli' });
+        const conn = (h: string) => connectionInfo(h, inv.hostVars(h));
+        expect([conn('a').user, conn('a').privateKeyFile]).to.deep.equal(['cli', '/k/cli']);
+        expect(conn('b').user).to.equal('inv');
+        expect([conn('c').user, conn('c').privateKeyFile]).to.deep.equal(['old', '/k/inv']);
+      } finally {
+        rmSync(dir, { recursive: true });
+      }
+    });
+
+    it("the engine's connection: the play's connection wins; localhost is local; smart is ssh; ProxyJump is a jump host", () => {
+      expect(connectionInfo('localhost', {}).connection).to.equal('local');
+      expect(connectionInfo('localhost', { ansible_connection: 'ssh' }).connection).to.equal('ssh');
+      expect(connectionInfo('web1', { ansible_connection: 'smart' }).connection).to.equal('ssh');
+      expect(connectionInfo('web1', { ansible_connection: 'ssh' }, 'local').connection).to.equal('local');
+      const j = connectionInfo('web1', { ansible_ssh_common_args: '-o ProxyJump=admin@manager' });
+      expect(j.jumpHost).to.equal('-o ProxyJump=admin@manager');
+      expect(() => connectionInfo('web1', { ansible_port: 'x' })).to.throw(
+        'expected a port number between 1 and 65535 (got string "x")',
+      );
     });
 
     it('reports a bad port where it was set', async () => {

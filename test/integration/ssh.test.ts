@@ -190,7 +190,7 @@ describe('SSH transport on the fleet', function () {
     try {
       const inv = await inventory('becomepw', `${FLEET}/known_hosts`, { node1: { ansible_user: 'deployp' } });
       const without = await cli(['-i', inv, '-l', 'node1', `${F}/become.yml`]);
-      expect(without.code).to.equal(2);
+      expect(without.code, without.stdout).to.equal(2);
       expect(without.stdout).to.match(/a password is required/);
       const r = await cli(['-i', inv, '-l', 'node1', `${F}/become.yml`, '-K', '--json'], {
         stdin: 's3cret\n',
@@ -198,6 +198,29 @@ describe('SSH transport on the fleet', function () {
       expect(r.code, r.stdout).to.equal(0);
       expect(r.events.find((e) => e.task === 'results')?.result?.msg).to.equal('deployp root nobody');
       expect(r.stdout).to.not.include('s3cret');
+
+      // Ansible's -u, --private-key, -b, --become-user: below the inventory's variables and the tasks' keywords
+      const bare = await inventory('cliuser', `${FLEET}/known_hosts`);
+      const key = `${FLEET}/keys/id_ed25519`;
+      const raw = JSON.parse(readFileSync(bare, 'utf8'));
+      delete raw.all.hosts.node1.ansible_user;
+      delete raw.all.hosts.node1.ansible_ssh_private_key_file;
+      writeFileSync(bare, JSON.stringify(raw));
+      const who = async (...flags: string[]) => {
+        const w = await cli(['-i', bare, '-l', 'node1', `${F}/whoami.yml`, '--json', ...flags], {
+          stdin: 's3cret\n',
+        });
+        expect(w.code, w.stdout).to.equal(0);
+        return w.events.find((e) => e.task === 'results')?.result?.msg;
+      };
+      expect(await who('-u', 'deployp', '--private-key', key)).to.equal('deployp deployp');
+      expect(await who('-u', 'deployp', '--private-key', key, '-b', '-K')).to.equal('root deployp');
+      expect(await who('-u', 'deployp', '--private-key', key, '--become-user', 'nobody', '-K')).to.equal(
+        'nobody deployp',
+      );
+      // the inventory's ansible_user wins over -u
+      const invUser = await cli(['-i', inv, '-l', 'node1', `${F}/whoami.yml`, '--json', '-u', 'root']);
+      expect(invUser.events.find((e) => e.task === 'results')?.result?.msg).to.equal('deployp deployp');
     } finally {
       await node1.sh(
         'rm -f /etc/sdtd-become-test /etc/sudoers.d/deployp; userdel -r deployp 2>/dev/null; true',
