@@ -7,6 +7,7 @@ import { attrProps } from './lib/attrs.js';
 import { applyPlan, destTarget, findLocal, notYet, planPlace } from './lib/content.js';
 import { planLocalTree, planRemoteTree } from './lib/copy-tree.js';
 import { probe } from './lib/probe.js';
+import { replaceProps } from './lib/write.js';
 
 const schema = Obj({
   dest: Type.String({
@@ -21,16 +22,7 @@ const schema = Obj({
     Any({ description: 'The text to write instead of src (lists and mappings as JSON).' }),
   ),
   remote_src: Type.Optional(Bool({ description: 'src is a path on the host, not on the manager.' })),
-  force: Type.Optional(
-    Bool({ description: 'Replace dest when it differs (default true); false: only create.' }),
-  ),
-  backup: Type.Optional(Bool({ description: 'Keep a timestamped copy of the file being replaced.' })),
-  validate: Type.Optional(
-    Type.String({ description: 'Command run on the new file before it replaces dest; %s is its path.' }),
-  ),
-  follow: Type.Optional(
-    Bool({ description: 'When dest is a symbolic link, write its target (default: replace the link).' }),
-  ),
+  ...replaceProps,
   directory_mode: Type.Optional(
     Mode({ description: 'Mode of directories created (tree copy, dest ending in /).' }),
   ),

@@ -8,6 +8,7 @@ import { Bool, Enum, Mode, Obj, Type } from '../engine/schema.js';
 import { attrProps } from './lib/attrs.js';
 import { destTarget, findLocal, planPlace } from './lib/content.js';
 import { probe } from './lib/probe.js';
+import { replaceProps } from './lib/write.js';
 
 const schema = Obj({
   src: Type.String({
@@ -16,16 +17,7 @@ const schema = Obj({
   dest: Type.String({
     description: 'Where to write. Ending in / or an existing directory: dest/basename(src).',
   }),
-  force: Type.Optional(
-    Bool({ description: 'Replace dest when it differs (default true); false: only create.' }),
-  ),
-  backup: Type.Optional(Bool({ description: 'Keep a timestamped copy of the file being replaced.' })),
-  validate: Type.Optional(
-    Type.String({ description: 'Command run on the new file before it replaces dest; %s is its path.' }),
-  ),
-  follow: Type.Optional(
-    Bool({ description: 'When dest is a symbolic link, write its target (default: replace the link).' }),
-  ),
+  ...replaceProps,
   newline_sequence: Type.Optional(
     Enum(['\n', '\r', '\r\n'], { description: 'Line ending of the output (default \\n).' }),
   ),

@@ -3,7 +3,22 @@ import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import { attrCommands } from '../../engine/host.js';
 import { type Host, type Step, TaskFailure, type WriteAttrs } from '../../engine/module.js';
+import { Bool, Type } from '../../engine/schema.js';
 import { shq } from '../../engine/shell.js';
+
+/** The arguments of the modules that replace a whole file at dest (copy, template). */
+export const replaceProps = {
+  force: Type.Optional(
+    Bool({ description: 'Replace dest when it differs (default true); false: only create.' }),
+  ),
+  backup: Type.Optional(Bool({ description: 'Keep a timestamped copy of the file being replaced.' })),
+  validate: Type.Optional(
+    Type.String({ description: 'Command run on the new file before it replaces dest; %s is its path.' }),
+  ),
+  follow: Type.Optional(
+    Bool({ description: 'When dest is a symbolic link, write its target (default: replace the link).' }),
+  ),
+};
 
 export interface WriteOpts {
   dest: string;

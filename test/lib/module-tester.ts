@@ -165,18 +165,7 @@ export function testModule(mod: Module, table: ModuleTable): void {
         await c.verify?.(f, out);
       });
     }
-    for (const c of table.invalid) {
-      it(`rejects: ${c.name}`, () => {
-        let err: unknown;
-        try {
-          prepareArgs(mod, structuredClone(c.args), { where: `task > ${mod.name}` });
-        } catch (e) {
-          err = e;
-        }
-        expect(err, 'expected the arguments to be refused').to.be.instanceOf(SdtdError);
-        expect((err as SdtdError).format()).to.match(c.error);
-      });
-    }
+    itRejects(mod, table.invalid);
     for (const c of table.failed ?? []) {
       it(`fails: ${c.name}`, async () => {
         f = fixture(c.vars);
@@ -187,4 +176,20 @@ export function testModule(mod: Module, table: ModuleTable): void {
       });
     }
   });
+}
+
+/** The invalid-arguments cases: refused with a positioned SdtdError before anything runs. */
+export function itRejects(mod: Module, cases: InvalidCase[]): void {
+  for (const c of cases) {
+    it(`rejects: ${c.name}`, () => {
+      let err: unknown;
+      try {
+        prepareArgs(mod, structuredClone(c.args), { where: `task > ${mod.name}` });
+      } catch (e) {
+        err = e;
+      }
+      expect(err, 'expected the arguments to be refused').to.be.instanceOf(SdtdError);
+      expect((err as SdtdError).format()).to.match(c.error);
+    });
+  }
 }

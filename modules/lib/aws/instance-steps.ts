@@ -4,6 +4,7 @@ import type { StateDiff, Step } from '../../../engine/module.js';
 import type { Ec2 } from './client.js';
 import { instancesById, instanceView, label, stateOf } from './instances.js';
 import { DEFAULT_INSTANCE_TYPE, groupIds, type Launch, type LaunchArgs, runRequests } from './launch.js';
+import { callStep } from './net-steps.js';
 import { applyTagChange, isNoChange, showTags, type TagChange, type TagMap, tagMap } from './tags.js';
 import { type WaitFor, waitForInstances } from './waiters.js';
 
@@ -49,14 +50,7 @@ export class InstanceSteps {
   }
 
   private call(describe: string, run: () => Promise<unknown>, changes = true): void {
-    this.steps.push({
-      describe,
-      changes,
-      run: async () => {
-        await run();
-        return undefined;
-      },
-    });
+    this.steps.push(callStep(describe, run, changes));
   }
 
   terminate(list: Instance[], why = ''): void {

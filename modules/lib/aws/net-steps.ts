@@ -62,6 +62,18 @@ export async function deleting(what: string, run: () => Promise<unknown>): Promi
   }
 }
 
+/** A step making an API call; what RUN returns is dropped (an observing step says what came of it). */
+export function callStep(describe: string, run: () => Promise<unknown>, changes = true): Step {
+  return {
+    describe,
+    changes,
+    run: async () => {
+      await run();
+      return undefined;
+    },
+  };
+}
+
 export class NetPlan {
   readonly steps: Step[] = [];
   readonly diff: StateDiff[] = [];
@@ -73,16 +85,8 @@ export class NetPlan {
     return this.ec2.sdk;
   }
 
-  /** A step; what RUN returns is dropped (the observing step says what came of it). */
   step(describe: string, run: () => Promise<unknown>, changes = true): void {
-    this.steps.push({
-      describe,
-      changes,
-      run: async () => {
-        await run();
-        return undefined;
-      },
-    });
+    this.steps.push(callStep(describe, run, changes));
   }
 
   state(what: string, before: string, after: string): void {
