@@ -118,7 +118,7 @@ export function makeHost(c: HostContext): Host {
         throw new SdtdError('missing-file', `expected ${src} on the manager (got no such file)`);
       }
       const tried: string[] = [];
-      for (const dir of c.searchDirs) {
+      for (const dir of new Set(c.searchDirs)) {
         for (const cand of [join(dir, kind, src), join(dir, src)]) {
           if (existsSync(cand)) return cand;
           tried.push(cand);

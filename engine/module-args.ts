@@ -1,6 +1,7 @@
 // Turns a task's module value (mapping, free-form string, k=v string) into validated module arguments.
 import { parse as shellParse } from 'shell-quote';
 import { describeValue, type Position, SdtdError } from './errors.js';
+import { tagSpans } from './jinja-braces.js';
 import type { Module } from './module.js';
 import { validate } from './validate.js';
 
@@ -20,10 +21,13 @@ export interface ArgsContext {
 export function splitKeyValues(s: string): { kv: Record<string, string>; rest: string[] } {
   // a template may hold spaces and quotes: it is kept whole, as Ansible's parse_kv does
   const templates: string[] = [];
-  const masked = s.replace(
-    /\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g,
-    (t) => `__sdtd_tpl_${templates.push(t) - 1}__`,
-  );
+  let masked = '';
+  let at = 0;
+  for (const [start, end] of tagSpans(s)) {
+    masked += `${s.slice(at, start)}__sdtd_tpl_${templates.push(s.slice(start, end)) - 1}__`;
+    at = end;
+  }
+  masked += s.slice(at);
   const unmask = (w: string) => w.replace(/__sdtd_tpl_(\d+)__/g, (_, i) => templates[Number(i)]);
   const kv: Record<string, string> = {};
   const rest: string[] = [];
@@ -38,7 +42,7 @@ export function splitKeyValues(s: string): { kv: Record<string, string>; rest: s
 }
 
 /** Free-form: `command: ls -l chdir=/tmp` gives { cmd: "ls -l", chdir: "/tmp" }; k=v form for other modules. */
-function fromString(mod: Module, s: string, ctx: ArgsContext): Record<string, unknown> {
+export function argsFromString(mod: Module, s: string, ctx: ArgsContext): Record<string, unknown> {
   const props = Object.keys((mod.schema as any).properties ?? {});
   if (mod.freeForm) {
     const out: Record<string, unknown> = {};
@@ -69,7 +73,7 @@ function fromString(mod: Module, s: string, ctx: ArgsContext): Record<string, un
 export function prepareArgs(mod: Module, raw: unknown, ctx: ArgsContext): Record<string, unknown> {
   let args: Record<string, unknown>;
   if (raw === null || raw === undefined) args = {};
-  else if (typeof raw === 'string') args = fromString(mod, raw, ctx);
+  else if (typeof raw === 'string') args = argsFromString(mod, raw, ctx);
   else if (typeof raw === 'object' && !Array.isArray(raw)) args = { ...(raw as Record<string, unknown>) };
   else {
     throw new SdtdError('schema', `expected a mapping of arguments (got ${describeValue(raw)})`, {

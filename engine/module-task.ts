@@ -4,7 +4,7 @@ import { type Position, SdtdError } from './errors.js';
 import { conds, list, loopSpec } from './inherit.js';
 import { TASK_KEYWORDS, taskKeywords } from './keywords.js';
 import { posOf } from './load.js';
-import { prepareArgs } from './module-args.js';
+import { argsFromString, prepareArgs } from './module-args.js';
 import type { ModuleTask } from './task-model.js';
 import type { LoadCtx } from './tasks.js';
 import { nearest, validate } from './validate.js';
@@ -48,14 +48,15 @@ export function parseModuleTask(
       pos: posOf(t, 'listen', 'key'),
       where,
     });
-  let rawArgs = t[key];
-  if (kw.args)
-    rawArgs =
-      typeof rawArgs === 'string'
-        ? { ...prepareArgs(mod, rawArgs, { where }), ...kw.args }
-        : { ...rawArgs, ...kw.args };
-  prepareArgs(mod, rawArgs, { where: `${where} > ${key}`, deferTemplates: true, pos: posOf(t, key) });
-  const b = base(kw, t.name ?? summary(key, rawArgs));
+  const argsPos = posOf(t, key);
+  // as Ansible's parse_kv: `a={{ x }} b=2` is split before rendering, so that each value keeps its type
+  let rawArgs =
+    typeof t[key] === 'string'
+      ? argsFromString(mod, t[key], { where: `${where} > ${key}`, pos: argsPos })
+      : t[key];
+  if (kw.args) rawArgs = { ...rawArgs, ...kw.args };
+  prepareArgs(mod, rawArgs, { where: `${where} > ${key}`, deferTemplates: true, pos: argsPos });
+  const b = base(kw, t.name ?? summary(key, t[key]));
   return {
     ...b,
     kind: 'task',

@@ -45,7 +45,7 @@ export interface Host {
   /** Upload a file from the manager, atomically, as write() does. */
   upload(localPath: string, path: string, attrs?: WriteAttrs): Promise<void>;
   /** Find a file on the manager the way Ansible does: the role's files/ or templates/, then the playbook's. */
-  localPath(kind: 'files' | 'templates', src: string): string;
+  localPath(kind: 'files' | 'templates' | 'vars', src: string): string;
   /** Render a template text with the task's variables (nunjucks, Jinja-compatible). */
   render(text: string, extraVars?: Record<string, unknown>): string;
 }

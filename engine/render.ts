@@ -2,6 +2,7 @@
 import nunjucks from 'nunjucks';
 import { SdtdError } from './errors.js';
 import { installFilters } from './filters.js';
+import { singleExpression, spaceNestedBraces } from './jinja-braces.js';
 import { installOperators } from './jinja-operators.js';
 import { installTests } from './jinja-tests.js';
 import { installLookups } from './lookups.js';
@@ -134,7 +135,7 @@ function compile(src: string): nunjucks.Template {
   let t = cache.get(src);
   if (!t) {
     try {
-      t = new nunjucks.Template(src, env, undefined, true);
+      t = new nunjucks.Template(spaceNestedBraces(src), env, undefined, true);
     } catch (e) {
       throw templateError(e);
     }
@@ -165,13 +166,11 @@ function run(t: nunjucks.Template, vars: object): string {
   }
 }
 
-const SINGLE = /^\s*\{\{([\s\S]*?)\}\}\s*$/;
-
 /** Render a string. A string that is exactly one `{{ expr }}` keeps the expression's type (list, number, ...). */
 export function renderString(text: string, vars: object): unknown {
   if (!hasTemplate(text)) return text;
-  const m = SINGLE.exec(text);
-  if (m && !m[1].includes('{{') && !m[1].includes('}}')) return evalExpr(m[1], vars);
+  const expr = singleExpression(text);
+  if (expr !== undefined) return evalExpr(expr, vars);
   return run(compile(text), vars);
 }
 
@@ -202,7 +201,7 @@ export function evalCondition(cond: unknown, vars: object): boolean {
   if (cond === null || cond === undefined) return false;
   if (typeof cond === 'number') return cond !== 0;
   const s = String(cond).trim();
-  return truthy(SINGLE.test(s) ? renderString(s, vars) : evalExpr(s, vars));
+  return truthy(singleExpression(s) !== undefined ? renderString(s, vars) : evalExpr(s, vars));
 }
 
 /** Truth as Jinja and Ansible see it: empty collections are false, and so are the strings "false"/"no". */

@@ -19,6 +19,7 @@ import file from './file.js';
 import getUrl from './get_url.js';
 import group from './group.js';
 import hostsFile from './hosts_file.js';
+import includeVars from './include_vars.js';
 import lineinfile from './lineinfile.js';
 import monit from './monit.js';
 import nspawnInstance from './nspawn_instance.js';
@@ -52,6 +53,7 @@ export const modules: readonly Module[] = [
   getUrl,
   group,
   hostsFile,
+  includeVars,
   lineinfile,
   monit,
   nspawnInstance,

@@ -1,11 +1,10 @@
 // Jump hosts (ProxyJump): reach private hosts through a bastion, one shared connection per bastion.
 
-import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import type { Duplex } from 'node:stream';
 import { Client } from 'ssh2';
 import { hostId, verifyHostKey } from './known-hosts.js';
 import type { SshSettings } from './ssh.js';
+import { authConfig, defaultUser } from './ssh-auth.js';
 import { UnreachableError } from './transport.js';
 
 export interface JumpSpec {
@@ -45,11 +44,9 @@ function openJump(j: JumpSpec, s: SshSettings, keyFile?: string): Promise<Client
       client.connect({
         host: j.host,
         port: j.port,
-        username: j.user ?? 'root',
         readyTimeout: s.connectTimeoutMs,
         keepaliveInterval: 5000,
-        privateKey: keyFile ? readFileSync(keyFile.replace(/^~/, homedir())) : undefined,
-        agent: keyFile ? undefined : process.env.SSH_AUTH_SOCK,
+        ...authConfig(j.user ?? defaultUser(), keyFile),
         hostVerifier: (k: Buffer) => {
           const v = verifyHostKey(s.knownHostsFile, j.host, [hostId(j.host, j.port)], k, s.trustNewHosts);
           if (!v.ok) refusal = v.message;

@@ -1,9 +1,9 @@
 // The SSH transport (ssh2): one connection per host for the whole run, commands multiplexed as channels, SFTP for files.
-import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { Client, type ConnectConfig, type SFTPWrapper } from 'ssh2';
 import type { ConnectionInfo } from '../connections.js';
 import { hostId, knownKeys, verifyHostKey } from './known-hosts.js';
+import { authConfig, defaultUser, noKeyMessage } from './ssh-auth.js';
 import { ChannelPool } from './ssh-channels.js';
 import { connectJump, parseJump } from './ssh-jump.js';
 import {
@@ -36,17 +36,19 @@ export function sshSettings(vars: Record<string, unknown> = {}): SshSettings {
   };
 }
 
-function keyConfig(info: ConnectionInfo): Partial<ConnectConfig> {
-  const key = info.privateKeyFile ? readFileSync(info.privateKeyFile.replace(/^~/, homedir())) : undefined;
-  return { privateKey: key, agent: key ? undefined : process.env.SSH_AUTH_SOCK };
-}
-
 /** Open a connection, retrying a few times on refused/timed-out connects (hosts that are still booting). */
 export async function connectSsh(info: ConnectionInfo, s: SshSettings): Promise<SshTransport> {
   const port = info.port ?? 22;
   const names = [...new Set([info.name, info.address].map((n) => hostId(n, port)))];
   const known = knownKeys(s.knownHostsFile, names).map((k) => k.type);
   const preferred = known.flatMap((t) => (t === 'ssh-rsa' ? RSA : [t]));
+  const user = info.user ?? defaultUser();
+  let auth: Partial<ConnectConfig>;
+  try {
+    auth = authConfig(user, info.privateKeyFile);
+  } catch (e) {
+    throw new UnreachableError(info.name, (e as Error).message);
+  }
   let lastError: Error | undefined;
   for (let attempt = 0; attempt <= s.retries; attempt++) {
     if (attempt) await new Promise((r) => setTimeout(r, 500 * 2 ** (attempt - 1)));
@@ -67,11 +69,10 @@ export async function connectSsh(info: ConnectionInfo, s: SshSettings): Promise<
           host: info.address,
           port,
           sock,
-          username: info.user ?? 'root',
           readyTimeout: s.connectTimeoutMs,
           keepaliveInterval: 5000,
           keepaliveCountMax: 3,
-          ...keyConfig(info),
+          ...auth,
           ...(preferred.length ? { algorithms: { serverHostKey: preferred as never } } : {}),
           hostVerifier: (key: Buffer) => {
             const v = verifyHostKey(s.knownHostsFile, info.name, names, key, s.trustNewHosts);
@@ -86,12 +87,16 @@ export async function connectSsh(info: ConnectionInfo, s: SshSettings): Promise<
       if (refusal) throw new UnreachableError(info.name, refusal);
       lastError = e as Error;
       const level = (e as { level?: string }).level;
-      if (level === 'client-authentication') break; // a wrong key does not get better by retrying
+      if (level === 'client-authentication') {
+        if (Array.isArray(auth.authHandler) && auth.authHandler.length === 0)
+          lastError = new Error(noKeyMessage(user));
+        break; // a wrong key does not get better by retrying
+      }
     }
   }
   throw new UnreachableError(
     info.name,
-    `cannot connect to ${info.user ?? 'root'}@${info.address}:${port}: ${lastError?.message}`,
+    `cannot connect to ${user}@${info.address}:${port}: ${lastError?.message}`,
   );
 }
 
@@ -107,7 +112,7 @@ export class SshTransport implements Transport {
     private readonly info: ConnectionInfo,
     s: SshSettings,
   ) {
-    this.user = info.user ?? 'root';
+    this.user = info.user ?? defaultUser();
     this.channels = new ChannelPool(client, s.maxSessions);
     const drop = (why: string) => {
       this.dropped ??= why;

@@ -57,6 +57,28 @@ describe('engine', function () {
     expect(out).to.not.include('    11\n');
   });
 
+  it('nested dict literals close where Jinja closes them, in YAML values and in k=v arguments', async () => {
+    const play = join(root, 'nested.yml');
+    writeFileSync(
+      play,
+      [
+        '- hosts: h1',
+        '  gather_facts: false',
+        '  vars:',
+        '    base: {a: 1}',
+        '  tasks:',
+        "    - set_fact: \"conf={{ base | combine({'b': {'c': 2}}) }} other={{ {'x': {'y': 1}}.x.y }}\"",
+        '    - name: show',
+        '      debug:',
+        "        msg: \"{{ conf | combine({'d': {'e': other}}) }}\"",
+        '',
+      ].join('\n'),
+    );
+    const r = await cli([...INV, play, '--json']);
+    expect(r.code, r.stdout).to.equal(0);
+    expect(msgOf(r.events, 'show')).to.deep.equal({ a: 1, b: { c: 2 }, d: { e: 1 } });
+  });
+
   it('check mode: registered results hold the prediction, so later conditions work; unpredictable commands are skipped with a reason', async () => {
     const r = await cli([...INV, `${F}/check-register.yml`, '-e', `root=${root}`, '--check', '--json']);
     expect(r.code, r.stderr).to.equal(0);

@@ -104,6 +104,21 @@ table('native types and text', [
   ['string literals', String.raw`{{ "\d\n" }}`, '\\d\n'],
 ]);
 
+// Jinja closes a tag at }} only outside brackets; nunjucks needed the nested ones spaced (engine/jinja-braces.ts)
+table('nested braces, as Jinja reads them', [
+  ['nested', "{{ d | combine({'b': {'c': 2}}) }}", { k: {}, b: { c: 2 } }],
+  ['nested', "{{ {'a': {'b': {'c': 1}}} }}", { a: { b: { c: 1 } } }],
+  ['nested', "{{{'a': 1}}}", { a: 1 }],
+  ['nested', "x={{ {'a': {'b': 1}}['a']['b'] }}", 'x=1'],
+  ['nested', "{{ {'a': {'b': 1}} | to_json }} and {{ x }}", '{"a": {"b": 1}} and 5'],
+  ['nested', '{{ "}}" ~ \'{{\' }}', '}}{{'],
+  ['nested', "{% set m = {'a': {'b': 2}} %}{{ m.a.b }}", '2'],
+  ['nested', "{% for k, v in {'a': {'b': 3}}.items() %}{{ k }}{{ v.b }}{% endfor %}", 'a3'],
+  ['nested', '{# {{ a }}} #}ok', 'ok'],
+  ['nested', '{% raw %}{{ {"a": {"b": 1}} }}{% endraw %}', '{{ {"a": {"b": 1}} }}'],
+  ['nested', '{{ x }}{{ x }}', '55'],
+]);
+
 table('filters', [
   ['default', '{{ nope | default("x") }}', 'x'],
   ['default', '{{ d.k.nope | default("x") }}', 'x'],

@@ -64,6 +64,41 @@ describe('SSH transport on the fleet', function () {
     expect(again.code).to.equal(0);
   });
 
+  it("keys as OpenSSH finds them: the ssh-agent's, then ~/.ssh/id_*; none at all is UNREACHABLE saying what to set", async () => {
+    // no ansible_user and no key file: the local user (root here) and the default identities
+    const bare = await inventory('keyless', `${FLEET}/known_hosts`);
+    const raw = JSON.parse(readFileSync(bare, 'utf8'));
+    delete raw.all.hosts.node1.ansible_user;
+    delete raw.all.hosts.node1.ansible_ssh_private_key_file;
+    writeFileSync(bare, JSON.stringify(raw));
+    const home = join(tmp, 'home');
+    execSync(`install -d -m700 ${home}/.ssh`);
+    const run = (env: Record<string, string>) =>
+      cli(['-i', bare, '-l', 'node1', `${F}/hello.yml`], { env: { HOME: home, SSH_AUTH_SOCK: '', ...env } });
+
+    const none = await run({});
+    expect(none.code, none.stdout).to.equal(4);
+    expect(none.stdout).to.match(/expected an SSH key: set ansible_ssh_private_key_file or --private-key/);
+
+    // an encrypted default key is skipped (it needs the agent), an unencrypted one is used
+    execSync(`ssh-keygen -q -t ecdsa -N secret -f ${home}/.ssh/id_ecdsa`);
+    copyFileSync(`${FLEET}/keys/id_ed25519`, `${home}/.ssh/id_ed25519`);
+    const fromHome = await run({});
+    expect(fromHome.code, fromHome.stdout).to.equal(0);
+    rmSync(`${home}/.ssh/id_ed25519`);
+
+    const agent = execSync('ssh-agent -s', { encoding: 'utf8' });
+    const sock = /SSH_AUTH_SOCK=([^;]+);/.exec(agent)![1];
+    const pid = /SSH_AGENT_PID=(\d+);/.exec(agent)![1];
+    try {
+      execSync(`ssh-add -q ${FLEET}/keys/id_ed25519`, { env: { ...process.env, SSH_AUTH_SOCK: sock } });
+      const fromAgent = await run({ SSH_AUTH_SOCK: sock });
+      expect(fromAgent.code, fromAgent.stdout).to.equal(0);
+    } finally {
+      process.kill(Number(pid));
+    }
+  });
+
   it('a changed host key is always refused, even with --trust-new-hosts', async () => {
     const known = join(tmp, 'known_changed');
     sh(
