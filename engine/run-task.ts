@@ -3,6 +3,7 @@ import pLimit from 'p-limit';
 import { describeValue, isSdtdError, SdtdError } from './errors.js';
 import { countResult, type Status } from './events.js';
 import { persistNotified } from './handlers.js';
+import { repr } from './jinja-python.js';
 import { renderDeep, renderString } from './render.js';
 import type { PlayCtx } from './run-context.js';
 import { type ItemOutcome, runItem } from './run-item.js';
@@ -170,11 +171,12 @@ async function runLoop(
       };
     const s = scope(pc.vars, pc.pv, host, task.inh, extra);
     const o = await runItem(pc, task, host, s);
+    // as ansible-playbook shows items: strings as they are, anything else as Python prints it
     const label = loop.label
       ? String(renderString(loop.label, s))
       : typeof item === 'string'
         ? item
-        : JSON.stringify(item);
+        : repr(item);
     results.push({ ...o.result, [loop.loopVar]: item, ansible_loop_var: loop.loopVar });
     outs.push(o);
     onItem(label, o);

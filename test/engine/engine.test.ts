@@ -163,6 +163,9 @@ describe('engine', function () {
       'pkg c',
     ]);
     expect(recap(r.events).h1 ?? {}).to.include({ ignored: 1, failed: 0, changed: 0 });
+    // items that are not strings are shown as Python prints them, as ansible-playbook does
+    const plain = await cli([...INV, `${F}/loops.yml`, '-e', `root=${root}`]);
+    expect(plain.stdout).to.include("ok: [h1] => (item={'key': 'alice', 'value': 1001})");
     expect(r.events.find((e) => e.task === 'delegate_to localhost' && !e.perItem)?.delegatedTo).to.equal(
       'localhost',
     );
