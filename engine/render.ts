@@ -3,7 +3,9 @@ import nunjucks from 'nunjucks';
 import { SdtdError } from './errors.js';
 import { installFilters } from './filters.js';
 import { singleExpression, spaceNestedBraces } from './jinja-braces.js';
+import { installLineTracking } from './jinja-lines.js';
 import { installOperators } from './jinja-operators.js';
+import { repr } from './jinja-python.js';
 import { installTests } from './jinja-tests.js';
 import { installLookups } from './lookups.js';
 import { hasTemplate } from './validate.js';
@@ -89,28 +91,25 @@ runtime.ensureDefined = (val: unknown) => {
 const origSuppress = runtime.suppressValue;
 runtime.suppressValue = (v: unknown, autoescape: boolean) =>
   v === null || typeof v === 'boolean' || (typeof v === 'object' && !(v instanceof runtime.SafeString))
-    ? pyRepr(v)
+    ? repr(v)
     : origSuppress(v, autoescape);
-
-/** Python's repr of a value, which is how Ansible users see lists and mappings inside strings. */
-export function pyRepr(v: unknown): string {
-  if (v === null || v === undefined) return 'None';
-  if (v === true) return 'True';
-  if (v === false) return 'False';
-  if (typeof v === 'string') return `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-  if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
-  if (typeof v === 'object')
-    return `{${Object.entries(v)
-      .map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`)
-      .join(', ')}}`;
-  return String(v);
-}
 
 // Our own errors (undefined variable, a filter's or lookup's error) reach the caller as they are,
 // not wrapped into nunjucks' "Template render error" text.
 const origHandle = runtime.handleError;
-runtime.handleError = (e: unknown, line: number, col: number) =>
-  e instanceof SdtdError ? e : origHandle(e, line, col);
+runtime.handleError = (e: unknown, line: number, col: number) => {
+  if (e instanceof Error && (e as { lineno?: number }).lineno) return origHandle(e, line, col);
+  const err = e instanceof SdtdError ? e : templateError(e);
+  // outermost wins: a variable's own template may fail inside the text being rendered, whose line counts
+  errorLines.set(err, line + 1);
+  return err;
+};
+const errorLines = new WeakMap<SdtdError, number>();
+
+/** The line of a rendered text where an error of ours arose (1-based), for messages about template files. */
+export function templateLine(e: SdtdError): number | undefined {
+  return errorLines.get(e);
+}
 const origPrettify = lib._prettifyError;
 lib._prettifyError = (path: string, dev: boolean, e: unknown) =>
   e instanceof SdtdError ? e : origPrettify(path, dev, e);
@@ -153,8 +152,9 @@ function templateError(e: unknown): SdtdError {
     .replace(/\s+/g, ' ')
     .replace(/^Error: /, '')
     .trim();
-  const where = m && m[1] !== '1' ? ` (template line ${m[1]})` : '';
-  return new SdtdError('template', `expected a valid template${where} (got an error: ${msg})`);
+  const err = new SdtdError('template', `expected a valid template (got an error: ${msg})`);
+  if (m) errorLines.set(err, Number(m[1]));
+  return err;
 }
 
 function run(t: nunjucks.Template, vars: object): string {
@@ -249,6 +249,7 @@ const hooks = {
   lazy: LAZY,
 };
 installOperators();
+installLineTracking();
 installFilters(env, hooks);
 installTests(env, hooks);
 installLookups(env, hooks);

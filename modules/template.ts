@@ -4,6 +4,7 @@ import { hostname, userInfo } from 'node:os';
 import { posix } from 'node:path';
 import { SdtdError } from '../engine/errors.js';
 import { defineModule, type Plan, TaskFailure } from '../engine/module.js';
+import { templateLine } from '../engine/render.js';
 import { Bool, Enum, Mode, Obj, Type } from '../engine/schema.js';
 import { attrProps } from './lib/attrs.js';
 import { destTarget, findLocal, planPlace } from './lib/content.js';
@@ -67,7 +68,10 @@ export default defineModule({
     try {
       text = host.render(source, extra);
     } catch (e) {
-      if (e instanceof SdtdError) throw new TaskFailure(`${args.src}: ${e.message}`);
+      if (e instanceof SdtdError) {
+        const line = templateLine(e);
+        throw new TaskFailure(`${args.src}${line ? `:${line}` : ''}: ${e.message}`);
+      }
       throw e;
     }
     const p = await probe(host, t.path, { follow: args.follow, intoDir: t.intoDir });

@@ -1,6 +1,14 @@
 // The engine's behaviour through real runs on the manager (local transport): precedence, check mode, handlers, strategy.
 import { execSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -77,6 +85,21 @@ describe('engine', function () {
     const r = await cli([...INV, play, '--json']);
     expect(r.code, r.stdout).to.equal(0);
     expect(msgOf(r.events, 'show')).to.deep.equal({ a: 1, b: { c: 2 }, d: { e: 1 } });
+  });
+
+  it("a template file's error names its line, also when a variable's own template fails inside it", async () => {
+    mkdirSync(join(root, 'templates'));
+    writeFileSync(join(root, 'templates', 'v.j2'), 'a\nb\n{{ lazy }}\n');
+    const play = join(root, 'tpl.yml');
+    writeFileSync(
+      play,
+      `- hosts: h1\n  gather_facts: false\n  tasks:\n    - template: {src: v.j2, dest: ${root}/out}\n`,
+    );
+    const r = await cli([...INV, play, '-e', '{"lazy": "{{ nothere }}"}']);
+    expect(r.code, r.stdout).to.equal(2);
+    expect(r.stdout).to.include(
+      "fatal: [h1] => v.j2:3: expected 'nothere' to be defined (got undefined: set it in vars, defaults or -e, or use '| default(...)'), needed by variable 'lazy'",
+    );
   });
 
   it('check mode: registered results hold the prediction, so later conditions work; unpredictable commands are skipped with a reason', async () => {

@@ -121,16 +121,29 @@ testModule(template, {
       error: /^expected directory .*\/conf\.d to exist \(it does not: create it first/,
     },
     {
-      name: 'undefined variable',
+      name: 'undefined variable: the template file and line',
       setup: (f) => f.write('templates/u.j2', 'x={{ nope }}\n'),
       args: (f) => ({ src: 'u.j2', dest: f.p('u') }),
-      error: /u\.j2: .*expected 'nope' to be defined/,
+      error: /^u\.j2:1: expected 'nope' to be defined/,
     },
     {
-      name: 'template syntax error',
-      setup: (f) => f.write('templates/s.j2', '{% if %}\n'),
+      name: 'undefined variable inside a loop, lines below',
+      setup: (f) =>
+        f.write('templates/l.j2', 'a\n{% for x in [1] %}\n\n  port={{ kafka_port }}\n{% endfor %}\n'),
+      args: (f) => ({ src: 'l.j2', dest: f.p('l') }),
+      error: /^l\.j2:4: expected 'kafka_port' to be defined/,
+    },
+    {
+      name: 'an unknown filter: file and line',
+      setup: (f) => f.write('templates/fl.j2', 'a\n\n{{ 1 | no_such_filter }}\n'),
+      args: (f) => ({ src: 'fl.j2', dest: f.p('fl') }),
+      error: /^fl\.j2:3: expected a valid template \(got an error: filter not found: no_such_filter\)/,
+    },
+    {
+      name: 'template syntax error: file and line',
+      setup: (f) => f.write('templates/s.j2', 'ok\n{% if %}\n'),
       args: (f) => ({ src: 's.j2', dest: f.p('s') }),
-      error: /s\.j2: expected a valid template/,
+      error: /^s\.j2:2: expected a valid template/,
     },
     {
       name: 'missing template',
