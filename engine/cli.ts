@@ -7,6 +7,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { addEc2Command } from './command-ec2.js';
 import { inventoryCommand } from './command-inventory.js';
 import { playbookCommand } from './command-playbook.js';
+import { addVaultCommand } from './command-vault.js';
 import { EXIT, SdtdError } from './errors.js';
 
 /** package.json, found upwards from this file (it runs from dist/engine/ when built, engine/ with tsx). */
@@ -74,6 +75,11 @@ function program(): Command {
     .option('-b, --become', 'run tasks as another user (sudo), unless a play or task says otherwise')
     .option('--become-user <user>', 'the user -b becomes (default root)')
     .option('-K, --ask-become-pass', "ask for sudo's password (read from stdin when it is not a terminal)")
+    .option(
+      '--vault-password-file <file>',
+      'the vault password: first line of FILE, or what FILE prints if executable',
+    )
+    .option('-J, --ask-vault-pass', 'ask for the vault password (read from stdin when it is not a terminal)')
     .option('-u, --user <user>', 'connect as this user, unless the inventory sets ansible_user')
     .option('--private-key <file>', 'SSH private key, unless the inventory sets ansible_ssh_private_key_file')
     .option(
@@ -93,11 +99,14 @@ function program(): Command {
     .option('--graph [group]', 'the groups and hosts as a tree')
     .option('--list', 'everything as JSON (ansible-inventory --list)')
     .option('--host <name>', "one host's variables as JSON")
+    .option('--vault-password-file <file>', 'the vault password, for encrypted vars files')
+    .option('-J, --ask-vault-pass', 'ask for the vault password')
     .exitOverride()
     .action(async (o) => {
       process.exitCode = await inventoryCommand(o);
     });
   addEc2Command(p);
+  addVaultCommand(p);
   return p;
 }
 

@@ -3,13 +3,19 @@
 import { inventorySources } from './command-playbook.js';
 import { EXIT, SdtdError } from './errors.js';
 import { graph, hostInfo, list, loadInventory, toJson } from './inventory/index.js';
+import { closePrompts } from './prompt.js';
+import { setupVaultPassword, type VaultOptions } from './vault-password.js';
 
-export async function inventoryCommand(o: {
-  inventory: string[];
-  graph?: string | boolean;
-  list?: boolean;
-  host?: string;
-}): Promise<number> {
+export async function inventoryCommand(
+  o: {
+    inventory: string[];
+    graph?: string | boolean;
+    list?: boolean;
+    host?: string;
+  } & VaultOptions,
+): Promise<number> {
+  await setupVaultPassword(o);
+  closePrompts();
   const inv = await loadInventory(inventorySources(o.inventory));
   let out: string;
   if (o.host) out = toJson(hostInfo(inv, o.host));

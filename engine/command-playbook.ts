@@ -1,17 +1,18 @@
 // `sdtd-play PLAYBOOK...`: load inventory and playbooks (all errors before anything runs), list or run them.
 import { existsSync } from 'node:fs';
-import { askBecomePassword } from './become-prompt.js';
 import { EXIT, SdtdError } from './errors.js';
 import { parseExtraVars } from './extra-vars.js';
 import { loadInventory } from './inventory/index.js';
 import { listHosts, listTags, listTasks } from './listing.js';
 import { loadPlaybook } from './playbook.js';
+import { askSecret, closePrompts } from './prompt.js';
 import { hasTemplate } from './render.js';
 import { chooseMode, makeReporter } from './report/index.js';
 import { runPlaybooks } from './run-playbook.js';
 import { setBecomePassword } from './transports/transport.js';
+import { setupVaultPassword, type VaultOptions } from './vault-password.js';
 
-export interface PlaybookOptions {
+export interface PlaybookOptions extends VaultOptions {
   inventory: string[];
   limit?: string;
   tags: string[];
@@ -50,7 +51,10 @@ export async function playbookCommand(files: string[], o: PlaybookOptions): Prom
   if (!Number.isInteger(o.forks) || o.forks < 1)
     throw new SdtdError('cli-usage', `--forks: expected a positive integer (got ${o.forks})`);
   if (o.trustNewHosts) process.env.SDTD_TRUST_NEW_HOSTS = '1';
-  if (o.askBecomePass) setBecomePassword(await askBecomePassword());
+  // asked in Ansible's order: sudo's password, then the vault's
+  if (o.askBecomePass) setBecomePassword(await askSecret('BECOME password'));
+  await setupVaultPassword(o);
+  closePrompts();
   const extraVars = parseExtraVars(o.extraVars);
   const inventory = await loadInventory(inventorySources(o.inventory));
   // -u and --private-key sit below every inventory variable, as in Ansible; set as the aliases read last

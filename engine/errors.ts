@@ -19,7 +19,8 @@ export type ErrorCode =
   | 'include'
   | 'handler-not-found'
   | 'not-root'
-  | 'aws';
+  | 'aws'
+  | 'vault';
 
 export interface Position {
   file: string;

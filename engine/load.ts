@@ -10,9 +10,11 @@ import {
   LineCounter,
   type Node,
   parseDocument,
+  type ScalarTag,
   type YAMLMap,
 } from 'yaml';
 import { type Position, SdtdError } from './errors.js';
+import { decryptVault, isVaulted, VaultText } from './vault.js';
 
 interface NodeInfo {
   pos: Position;
@@ -58,14 +60,29 @@ export function copyPos(from: unknown, to: object): void {
   if (from && typeof from === 'object' && info.has(from)) info.set(to, info.get(from)!);
 }
 
+/** `!vault |` values: kept encrypted until a template reads them (engine/vault.ts). */
+const VAULT_TAG: ScalarTag = {
+  tag: '!vault',
+  identify: (v) => v instanceof VaultText,
+  resolve: (text: string) => new VaultText(text),
+};
+
 const YAML_CODE: Record<string, 'yaml-duplicate-key' | 'yaml-syntax'> = {
   DUPLICATE_KEY: 'yaml-duplicate-key',
 };
 
 /** Parse YAML text into plain JS values; errors carry file:line:col. Duplicate keys are errors. */
 export function parseYaml(text: string, file: string): unknown {
+  // a whole file encrypted with ansible-vault is opened first; positions are those of the plain text
+  if (isVaulted(text)) text = decryptVault(text, { pos: { file, line: 1, col: 1 }, what: file });
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, merge: true, prettyErrors: false });
+  const doc = parseDocument(text, {
+    lineCounter: lc,
+    uniqueKeys: true,
+    merge: true,
+    prettyErrors: false,
+    customTags: [VAULT_TAG],
+  });
   const first = doc.errors[0];
   if (first) {
     const p = lc.linePos(first.pos[0]);
@@ -98,7 +115,10 @@ function convert(
     return convert(doc, target, at, seen);
   }
   if (seen.has(node)) return seen.get(node);
-  if (isScalar(node)) return node.value === undefined ? null : node.value;
+  if (isScalar(node)) {
+    if (node.value instanceof VaultText) return new VaultText(node.value.text, at(node));
+    return node.value === undefined ? null : node.value;
+  }
   if (isSeq(node)) {
     const arr: unknown[] = [];
     seen.set(node, arr);

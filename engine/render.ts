@@ -9,6 +9,7 @@ import { repr } from './jinja-python.js';
 import { installTests } from './jinja-tests.js';
 import { installLookups } from './lookups.js';
 import { hasTemplate } from './validate.js';
+import { decryptVault, VaultText } from './vault.js';
 
 export { hasTemplate };
 
@@ -219,6 +220,10 @@ export function truthy(v: unknown): boolean {
 /** Render every string inside a value (lists and mappings, keys included). */
 export function renderDeep(value: unknown, vars: object): unknown {
   if (typeof value === 'string') return renderString(value, vars);
+  if (value instanceof VaultText) {
+    const plain = decryptVault(value.text, { pos: value.pos, what: 'a !vault value' });
+    return hasTemplate(plain) ? renderString(plain, vars) : plain;
+  }
   if (Array.isArray(value)) return value.map((v) => renderDeep(v, vars));
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
@@ -232,6 +237,7 @@ export function renderDeep(value: unknown, vars: object): unknown {
 /** True when a value holds a template anywhere inside. */
 export function hasTemplateDeep(value: unknown): boolean {
   if (typeof value === 'string') return hasTemplate(value);
+  if (value instanceof VaultText) return true;
   if (Array.isArray(value)) return value.some(hasTemplateDeep);
   if (value && typeof value === 'object')
     return Object.entries(value).some(([k, v]) => hasTemplate(k) || hasTemplateDeep(v));

@@ -4,6 +4,7 @@ import { closest, distance } from 'fastest-levenshtein';
 import { describeValue, type Position, SdtdError } from './errors.js';
 import { posAtPath } from './load.js';
 import { OCTAL_MODE, SYMBOLIC_MODE, type TSchema } from './schema.js';
+import { VaultText } from './vault.js';
 
 const BOOLS: Record<string, boolean> = {
   yes: true,
@@ -108,7 +109,10 @@ function relevant(errors: ErrorObject[], data: unknown, deferTemplates: boolean)
   return errors.filter((e) => {
     const segs = segments(e.instancePath);
     if (deferTemplates) {
-      for (let k = 0; k <= segs.length; k++) if (hasTemplate(valueAt(data, segs.slice(0, k)))) return false;
+      for (let k = 0; k <= segs.length; k++) {
+        const v = valueAt(data, segs.slice(0, k));
+        if (hasTemplate(v) || v instanceof VaultText) return false;
+      }
     }
     return !unions.some(
       (u) => u !== e && e.schemaPath.startsWith(u.schemaPath.replace(/\/(anyOf|oneOf)$/, '/')),

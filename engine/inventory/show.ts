@@ -110,6 +110,9 @@ export function toJson(value: unknown): string {
   const sort = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(sort);
     if (v === null || typeof v !== 'object') return v;
+    // values with their own JSON form (a !vault value shows as {"__ansible_vault": ...})
+    if (typeof (v as { toJSON?: unknown }).toJSON === 'function')
+      return (v as { toJSON(): unknown }).toJSON();
     return Object.fromEntries(
       Object.keys(v)
         .sort()
