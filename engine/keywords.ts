@@ -141,6 +141,18 @@ export const playKeywords = Obj({
   ...sharedKeywords,
   hosts: StrOrList(),
   vars_files: Type.Optional(StrOrList()),
+  vars_prompt: Type.Optional(
+    Type.Array(
+      Obj({
+        name: Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$', description: 'The variable to set.' }),
+        prompt: Type.Optional(Type.String({ description: 'The question (default: the name).' })),
+        default: Type.Optional(Any({ description: 'The value when the answer is empty.' })),
+        private: Type.Optional(Bool({ description: 'Hide what is typed (default true).' })),
+        confirm: Type.Optional(Bool({ description: 'Ask twice; the answers must match.' })),
+        unsafe: Type.Optional(Bool({ description: 'Keep {{ }} in the answer as text, not a template.' })),
+      }),
+    ),
+  ),
   roles: Type.Optional(Type.Array(Any())),
   pre_tasks: Type.Optional(Type.Array(Any())),
   tasks: Type.Optional(Type.Array(Any())),

@@ -107,6 +107,7 @@ function loadPlay(raw: unknown, abs: string, parentInh: Inherited, extraVars: Re
     id: `${basename(abs)}:${name}`,
     vars: { ...extraVars, ...(p.vars ?? {}) },
     varsFiles: p.vars_files === undefined ? [] : Array.isArray(p.vars_files) ? p.vars_files : [p.vars_files],
+    varsPrompt: p.vars_prompt ?? [],
     roles: sink.roles,
     preTasks,
     tasks: [...roleTasks, ...tasks],

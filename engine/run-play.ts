@@ -14,6 +14,7 @@ import { display } from './task-files.js';
 import type { Play } from './task-model.js';
 import { UnreachableError } from './transports/transport.js';
 import { hostState, type InventoryVars, type PlayVars, scope } from './vars.js';
+import { askVarsPrompt } from './vars-prompt.js';
 
 export interface PlayInventory extends InventoryVars {
   select(pattern: string, opts?: { pos?: Position; where?: string }): string[];
@@ -49,9 +50,14 @@ function ordered(hosts: string[], order: Play['order']): string[] {
   return hosts;
 }
 
-/** Play vars then vars_files (names may use play and extra vars), in order. */
-function playVars(rc: RunCtx, play: Play, firstHost: string | undefined): Record<string, unknown> {
-  const vars = { ...play.vars };
+/** Play vars, vars_prompt answers, then vars_files (names may use play and extra vars), in order. */
+function playVars(
+  rc: RunCtx,
+  play: Play,
+  prompted: Record<string, unknown>,
+  firstHost: string | undefined,
+): Record<string, unknown> {
+  const vars = { ...play.vars, ...prompted };
   for (const f of play.varsFiles) {
     const pre: PlayVars = { play, vars, hosts: [], batch: [] };
     const name = String(
@@ -81,9 +87,10 @@ export async function runPlay(
   inv: PlayInventory,
   limit: Set<string> | undefined,
 ): Promise<boolean> {
-  // `hosts: "{{ target }}"`: rendered with the play's and the extra variables, as Ansible does
+  const prompted = await askVarsPrompt(play, rc.vars.extraVars);
+  // `hosts: "{{ target }}"`: rendered with the play's, the prompted and the extra variables, as Ansible does
   const pattern = hasTemplate(play.hosts)
-    ? String(renderString(play.hosts, { ...play.vars, ...rc.vars.extraVars }))
+    ? String(renderString(play.hosts, { ...play.vars, ...prompted, ...rc.vars.extraVars }))
     : play.hosts;
   const selected = inv.select(pattern, { pos: play.pos, where: `play "${play.name}" > hosts` });
   const hosts = ordered(
@@ -97,7 +104,7 @@ export async function runPlay(
   }
   for (const batch of batches(hosts, play.serial)) {
     if (rc.stop.interrupted) break;
-    const pv: PlayVars = { play, vars: playVars(rc, play, batch[0]), hosts, batch };
+    const pv: PlayVars = { play, vars: playVars(rc, play, prompted, batch[0]), hosts, batch };
     const pc: PlayCtx = {
       ...rc,
       pv,

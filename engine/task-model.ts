@@ -127,6 +127,16 @@ export interface RoleInstance {
   key: string;
 }
 
+/** One vars_prompt question. */
+export interface VarsPrompt {
+  name: string;
+  prompt?: string;
+  default?: unknown;
+  private?: boolean;
+  confirm?: boolean;
+  unsafe?: boolean;
+}
+
 export interface Play {
   name: string;
   hosts: string;
@@ -136,6 +146,7 @@ export interface Play {
   id: string;
   vars: Record<string, unknown>;
   varsFiles: string[];
+  varsPrompt: VarsPrompt[];
   roles: RoleInstance[];
   preTasks: TaskNode[];
   /** Roles' tasks then the play's tasks (Ansible's order). */

@@ -102,6 +102,24 @@ describe('engine', function () {
     );
   });
 
+  it('vars_prompt: answers from stdin in order, defaults for empty ones, -e skips a question, confirm and unsafe', async () => {
+    const play = `${F}/vars-prompt.yml`;
+    const r = await cli([...INV, play, '--json'], {
+      stdin: 'h1:h2\nalice\n\ns3cret\ns3cret\nkeep {{ this }}\n',
+    });
+    expect(r.code, r.stderr).to.equal(0);
+    expect(msgOf(r.events, 'show')).to.equal('h1,h2 alice 9092 s3cret keep {{ this }}');
+    const given = await cli([...INV, play, '--json', '-e', 'target=h3 user=bob'], {
+      stdin: '2181\npw\npw\nx\n',
+    });
+    expect(msgOf(given.events, 'show')).to.equal('h3 bob 2181 pw x');
+    const mismatch = await cli([...INV, play], { stdin: 'h1\nalice\n\none\ntwo\n' });
+    expect(mismatch.code).to.equal(5);
+    expect(mismatch.stderr).to.match(
+      /vars-prompt\.yml:2:3: vars_prompt password: expected the same answer twice \(got two different ones\) \[cli-usage\]/,
+    );
+  });
+
   it('check mode: registered results hold the prediction, so later conditions work; unpredictable commands are skipped with a reason', async () => {
     const r = await cli([...INV, `${F}/check-register.yml`, '-e', `root=${root}`, '--check', '--json']);
     expect(r.code, r.stderr).to.equal(0);
