@@ -16,7 +16,7 @@ export interface HostStats {
 
 export type RunEvent =
   | { type: 'playbook_start'; file: string; check: boolean }
-  | { type: 'play_start'; name: string; hosts: string[]; pos: Position }
+  | { type: 'play_start'; name: string; hosts: string[]; pos: Position; strategy?: 'linear' | 'free' }
   | {
       type: 'task_start';
       id: number;

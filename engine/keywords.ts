@@ -167,7 +167,7 @@ export const playKeywords = Obj({
   max_fail_percentage: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
   gather_facts: Type.Optional(Bool()),
   force_handlers: Type.Optional(Bool()),
-  strategy: Type.Optional(Enum(['linear'])),
+  strategy: Type.Optional(Enum(['linear', 'free'])),
   connection: Type.Optional(Type.String()),
   remote_user: Type.Optional(Type.String()),
   port: Type.Optional(Type.Integer()),

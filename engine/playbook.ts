@@ -108,6 +108,7 @@ function loadPlay(raw: unknown, abs: string, parentInh: Inherited, extraVars: Re
     vars: { ...extraVars, ...(p.vars ?? {}) },
     varsFiles: p.vars_files === undefined ? [] : Array.isArray(p.vars_files) ? p.vars_files : [p.vars_files],
     varsPrompt: p.vars_prompt ?? [],
+    strategy: p.strategy ?? 'linear',
     roles: sink.roles,
     preTasks,
     tasks: [...roleTasks, ...tasks],

@@ -45,6 +45,8 @@ export interface PlayCtx extends RunCtx {
   sink: PlaySink;
   /** Why the play stopped for every host (any_errors_fatal, max_fail_percentage, end_play). */
   abort?: string;
+  /** Strategy free: run_once tasks already started by one host, for the whole batch. */
+  once?: Map<object, Promise<unknown>>;
 }
 
 export function active(pc: PlayCtx, hosts: string[]): string[] {

@@ -9,6 +9,7 @@ import { parsePending, pendingFile, readPendingScript, runHandlers } from './han
 import { loadYamlFile, posOf } from './load.js';
 import { hasTemplate, renderDeep, renderString } from './render.js';
 import type { PlayCtx, RunCtx } from './run-context.js';
+import { runFree } from './run-free.js';
 import { runList } from './run-list.js';
 import { display } from './task-files.js';
 import type { Play } from './task-model.js';
@@ -97,7 +98,7 @@ export async function runPlay(
     selected.filter((h) => (!limit || limit.has(h)) && !rc.out.has(h)),
     play.order,
   );
-  await rc.emit({ type: 'play_start', name: play.name, hosts, pos: play.pos });
+  await rc.emit({ type: 'play_start', name: play.name, hosts, pos: play.pos, strategy: play.strategy });
   if (!hosts.length) {
     rc.emit({ type: 'warning', msg: `play "${play.name}": no hosts matched "${play.hosts}"`, pos: play.pos });
     return true;
@@ -115,7 +116,7 @@ export async function runPlay(
     };
     await startHosts(pc);
     for (const section of [play.preTasks, play.tasks, play.postTasks]) {
-      await runList(pc, section, batch);
+      await (play.strategy === 'free' ? runFree(pc, section, batch) : runList(pc, section, batch));
       if (!pc.stop.interrupted) await runHandlers(pc, batch);
     }
     for (const h of batch) {

@@ -46,6 +46,25 @@ export async function runTask(
   hosts: string[],
   handler = false,
 ): Promise<Map<string, HostOutcome>> {
+  const runOnce = task.inh.runOnce === true;
+  if (runOnce && pc.once) {
+    // strategy free: the first host to get here runs it for the whole batch; the others take its result
+    const started = pc.once.get(task) as Promise<Map<string, HostOutcome>> | undefined;
+    if (started) return started;
+    const others = pc.pv.batch.filter((h) => h !== hosts[0] && pc.status.get(h) === 'active');
+    const p = runTaskOn(pc, task, [...hosts, ...others], handler);
+    pc.once.set(task, p);
+    return p;
+  }
+  return runTaskOn(pc, task, hosts, handler);
+}
+
+async function runTaskOn(
+  pc: PlayCtx,
+  task: ModuleTask,
+  hosts: string[],
+  handler: boolean,
+): Promise<Map<string, HostOutcome>> {
   const id = pc.nextTaskId.n++;
   const started = Date.now();
   const name = taskTitle(pc, task, hosts[0]);

@@ -147,6 +147,8 @@ export interface Play {
   vars: Record<string, unknown>;
   varsFiles: string[];
   varsPrompt: VarsPrompt[];
+  /** linear: each task on every host before the next; free: each host through the list at its own pace. */
+  strategy: 'linear' | 'free';
   roles: RoleInstance[];
   preTasks: TaskNode[];
   /** Roles' tasks then the play's tasks (Ansible's order). */

@@ -13,7 +13,11 @@ export function liveReporter(verbosity: number, sink: Sink): Emit {
   let results: Result[] = [];
   let running: Promise<unknown> | undefined;
 
+  // strategy free: tasks of different hosts overlap, which one live view cannot show; lines can
+  let free = false;
   return async (e: RunEvent) => {
+    if (e.type === 'play_start') free = e.strategy === 'free';
+    if (free && e.type !== 'recap') return plain(e);
     if (e.type === 'task_start') {
       results = [];
       waiting = new Map();

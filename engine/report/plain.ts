@@ -10,20 +10,35 @@ export interface Sink {
 export function plainReporter(verbosity: number, sink: Sink, colors = false): Emit {
   const p = paint(colors);
   let check = false;
+  // strategy free: tasks of several hosts overlap, so a task's banner is printed before each run of its
+  // results that follows another task's output (as Ansible does), never left above someone else's line
+  let free = false;
+  const banners = new Map<number, string>();
+  let shown: number | undefined;
   return (e: RunEvent) => {
     switch (e.type) {
       case 'playbook_start':
         check = e.check;
         return;
       case 'play_start':
+        free = e.strategy === 'free';
+        shown = undefined;
         sink.out(`\n${banner(`PLAY [${e.name}]${check ? ' (check mode)' : ''}`)}`);
         return;
-      case 'task_start':
-        sink.out(
-          `\n${banner(`${e.handler ? 'RUNNING HANDLER' : 'TASK'} [${e.role ? `${e.role} : ` : ''}${e.name}]`)}`,
-        );
+      case 'task_start': {
+        const b = `\n${banner(`${e.handler ? 'RUNNING HANDLER' : 'TASK'} [${e.role ? `${e.role} : ` : ''}${e.name}]`)}`;
+        if (!free) return sink.out(b);
+        banners.set(e.id, b);
+        return;
+      }
+      case 'task_end':
+        banners.delete(e.id);
         return;
       case 'host_result':
+        if (free && shown !== e.taskId) {
+          sink.out(banners.get(e.taskId) ?? `\n${banner(`TASK [${e.task}]`)}`);
+          shown = e.taskId;
+        }
         sink.out(resultLine(e, verbosity, p));
         if (e.diff?.length) sink.out(renderDiffs(e.diff, p));
         return;

@@ -186,6 +186,38 @@ describe('engine', function () {
     expect(r.code).to.equal(2);
   });
 
+  it('strategy free: hosts do not wait for each other; run_once runs once for all; any_errors_fatal still stops everyone', async () => {
+    const r = await cli([...INV, `${F}/free.yml`, '--json']);
+    const results = r.events.filter((e) => e.type === 'host_result').map((e) => `${e.host}: ${e.task}`);
+    // h2..h4 finish the second task before the slow h1 finishes the first
+    for (const h of ['h2', 'h3', 'h4'])
+      expect(results.indexOf(`${h}: second`)).to.be.lessThan(results.indexOf('h1: slow on h1'));
+    expect(results.filter((t) => t.endsWith(': once for all'))).to.have.length(1);
+    expect(results.filter((t) => t.endsWith(': everyone sees it'))).to.have.length(4);
+    expect(results.some((t) => t.endsWith(': nobody goes on'))).to.equal(false);
+    expect(r.events.some((e) => e.type === 'warning' && /any_errors_fatal: h2 failed/.test(e.msg))).to.equal(
+      true,
+    );
+    expect(r.code).to.equal(2);
+    // lines: each result right under its own task's banner, though the hosts' tasks overlap
+    const lines = (await cli([...INV, `${F}/free.yml`])).stdout.split('\n');
+    for (const h of ['h1', 'h2', 'h3', 'h4']) {
+      const at = lines.indexOf(`ok: [${h}] => ${h}`);
+      expect(
+        lines
+          .slice(0, at)
+          .filter((l) => l.startsWith('TASK ['))
+          .at(-1),
+        h,
+      ).to.match(/^TASK \[second\]/);
+    }
+    // and no banner stands alone, with another task's banner right after it
+    const text = lines.filter((l) => l !== '');
+    text.forEach((l, i) => {
+      if (l.startsWith('TASK [')) expect(text[i + 1], `after ${l}`).to.not.match(/^(TASK|PLAY) \[/);
+    });
+  });
+
   it('any_errors_fatal stops every host', async () => {
     const r = await cli([...INV, `${F}/fatal.yml`, '--json']);
     expect(r.code).to.equal(2);
