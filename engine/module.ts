@@ -101,6 +101,8 @@ export interface Module<S extends TSchema = TSchema> {
   aliases?: Record<string, string>;
   /** Never touches the host (debug, set_fact, assert, fail): no connection is needed. */
   controllerOnly?: boolean;
+  /** Where the variables a plan returns (`facts`) go: set_fact's layer, or include_vars' just below it. */
+  varsLayer?: 'vars' | 'included';
   plan(args: Static<S>, host: Host): Promise<Plan>;
 }
 

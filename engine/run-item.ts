@@ -98,7 +98,7 @@ export async function runItem(
       runModule(task.module, args, h, { check }),
       inh.timeout ? Number(renderDeep(inh.timeout, s)) : 0,
     );
-    if (out.facts) Object.assign(hostState(pc.vars, host).vars, out.facts);
+    if (out.facts) Object.assign(hostState(pc.vars, host)[task.module.varsLayer ?? 'vars'], out.facts);
     if (out.status === 'skipped') return { ...out, result: { ...out.result, changed: false } };
     let status = out.status;
     const result: Record<string, unknown> = {

@@ -16,6 +16,8 @@ export interface HostState {
   facts: Record<string, unknown>;
   /** set_fact and register results. */
   vars: Record<string, unknown>;
+  /** include_vars results: one step below set_fact, as in Ansible's precedence. */
+  included: Record<string, unknown>;
 }
 
 export interface RunVars {
@@ -40,7 +42,7 @@ export interface PlayVars {
 export function hostState(run: RunVars, host: string): HostState {
   let s = run.hosts.get(host);
   if (!s) {
-    s = { facts: {}, vars: {} };
+    s = { facts: {}, vars: {}, included: {} };
     run.hosts.set(host, s);
   }
   return s;
@@ -133,7 +135,7 @@ function roleLayers(pv: PlayVars | undefined, role: RoleInstance | undefined, wh
 
 /**
  * The variables a task sees on a host, low to high precedence: role defaults, inventory (group then host),
- * facts, play vars and vars_files, role vars, block and task vars, set_fact/register, role params,
+ * facts, play vars and vars_files, role vars, block and task vars, include_vars, set_fact/register, role params,
  * include params, extra vars. Loop variables and magic variables come last and cannot be overridden.
  */
 export function scope(
@@ -153,6 +155,7 @@ export function scope(
     pv?.vars ?? {},
     ...roleLayers(pv, role, 'vars'),
     ...(inh?.vars ?? []),
+    hs.included,
     hs.vars,
     role?.params ?? {},
     inh?.includeParams ?? {},

@@ -95,6 +95,7 @@ export default defineModule({
   schema,
   freeForm: 'file',
   controllerOnly: true,
+  varsLayer: 'included',
   async plan(a, host) {
     if ((a.file === undefined) === (a.dir === undefined))
       throw new TaskFailure(`expected one of file or dir (got ${a.file === undefined ? 'neither' : 'both'})`);

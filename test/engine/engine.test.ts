@@ -44,6 +44,8 @@ describe('engine', function () {
       v_rolevars_block: 'block', // role vars < block vars
       v_block_task: 'task', // block vars < task vars
       v_task_fact: 'fact', // task vars < set_fact
+      v_task_incl: 'incl', // task vars < include_vars
+      v_incl_fact: 'fact', // include_vars < set_fact (although include_vars ran later)
       v_fact_params: 'params', // set_fact < role params
       v_params_include: 'include', // role params < include params
       v_include_extra: 'extra', // include params < extra vars
