@@ -5,7 +5,7 @@ import { parseExtraVars } from './extra-vars.js';
 import { loadInventory } from './inventory/index.js';
 import { listHosts, listTags, listTasks } from './listing.js';
 import { loadPlaybook } from './playbook.js';
-import { askSecret, closePrompts } from './prompt.js';
+import { ask, closePrompts } from './prompt.js';
 import { hasTemplate } from './render.js';
 import { chooseMode, makeReporter } from './report/index.js';
 import { runPlaybooks } from './run-playbook.js';
@@ -52,7 +52,7 @@ export async function playbookCommand(files: string[], o: PlaybookOptions): Prom
     throw new SdtdError('cli-usage', `--forks: expected a positive integer (got ${o.forks})`);
   if (o.trustNewHosts) process.env.SDTD_TRUST_NEW_HOSTS = '1';
   // asked in Ansible's order: sudo's password, then the vault's
-  if (o.askBecomePass) setBecomePassword(await askSecret('BECOME password'));
+  if (o.askBecomePass) setBecomePassword(await ask('BECOME password'));
   await setupVaultPassword(o);
   closePrompts();
   const extraVars = parseExtraVars(o.extraVars);

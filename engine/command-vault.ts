@@ -2,7 +2,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { EXIT, SdtdError } from './errors.js';
-import { askSecret, closePrompts } from './prompt.js';
+import { ask, closePrompts } from './prompt.js';
 import { decryptVault, encryptVault, isVaulted, setVaultPassword } from './vault.js';
 import { readPasswordFile, type VaultOptions } from './vault-password.js';
 
@@ -17,8 +17,8 @@ async function password(o: Opts, confirm: boolean): Promise<string> {
   let p: string;
   if (file && !o.askVaultPass) p = readPasswordFile(file);
   else {
-    p = await askSecret(confirm ? 'New vault password' : 'Vault password');
-    if (confirm && process.stdin.isTTY && (await askSecret('Confirm new vault password')) !== p)
+    p = await ask(confirm ? 'New vault password' : 'Vault password');
+    if (confirm && process.stdin.isTTY && (await ask('Confirm new vault password')) !== p)
       throw new SdtdError('vault', 'expected the same password twice (got two different ones)');
   }
   closePrompts();

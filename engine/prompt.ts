@@ -1,4 +1,4 @@
-// Secrets asked once per run (sudo's and the vault's passwords): from the terminal without echo, else one line each from stdin.
+// Questions asked before a run (sudo and vault passwords, vars_prompt): on the terminal, or one line each from stdin.
 import { createInterface, type Interface } from 'node:readline';
 
 let rl: Interface | undefined;
@@ -26,8 +26,8 @@ function reader(): Interface {
   return rl;
 }
 
-/** Ask one question; on a terminal what is typed is hidden unless SHOW. Lines piped on stdin answer in order. */
-export function askSecret(label: string, show = false): Promise<string> {
+/** Ask one question (a secret unless SHOW: not echoed on a terminal). Lines piped on stdin answer in order. */
+export function ask(label: string, show = false): Promise<string> {
   reader();
   echo = show;
   if (process.stdin.isTTY) process.stderr.write(`${label}: `);

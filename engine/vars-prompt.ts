@@ -1,6 +1,6 @@
 // A play's vars_prompt: asked once when the play starts, unless -e already gives the variable (as in Ansible).
 import { SdtdError } from './errors.js';
-import { askSecret, closePrompts } from './prompt.js';
+import { ask, closePrompts } from './prompt.js';
 import type { Play } from './task-model.js';
 
 /** The answers, as play variables. An empty answer takes the default; {{ }} stays text when unsafe. */
@@ -15,9 +15,9 @@ export async function askVarsPrompt(
     for (const q of todo) {
       const label = `${q.prompt ?? q.name}${q.default !== undefined ? ` [${q.default}]` : ''}`;
       const show = q.private === false;
-      const answer = await askSecret(label, show);
+      const answer = await ask(label, show);
       if (q.confirm) {
-        const again = await askSecret(`confirm ${q.prompt ?? q.name}`, show);
+        const again = await ask(`confirm ${q.prompt ?? q.name}`, show);
         if (again !== answer)
           throw new SdtdError(
             'cli-usage',

@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { SdtdError } from './errors.js';
-import { askSecret } from './prompt.js';
+import { ask } from './prompt.js';
 import { setVaultPassword } from './vault.js';
 
 export interface VaultOptions {
@@ -36,7 +36,7 @@ export function readPasswordFile(file: string): string {
 /** Set the run's vault password from the options, if any is given. */
 export async function setupVaultPassword(o: VaultOptions): Promise<boolean> {
   const file = o.vaultPasswordFile ?? process.env.ANSIBLE_VAULT_PASSWORD_FILE;
-  if (o.askVaultPass) setVaultPassword(await askSecret('Vault password'));
+  if (o.askVaultPass) setVaultPassword(await ask('Vault password'));
   else if (file) setVaultPassword(readPasswordFile(file));
   else return false;
   return true;
