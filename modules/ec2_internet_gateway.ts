@@ -63,11 +63,8 @@ export default defineModule({
             ),
           );
         }
-        s.state(`internet gateway ${label}`, 'present', 'absent');
-        s.step(`delete internet gateway ${label}`, () =>
-          deleting(`internet gateway ${label}`, () =>
-            ec2.send(new sdk.DeleteInternetGatewayCommand({ InternetGatewayId: g.InternetGatewayId })),
-          ),
+        s.remove(`internet gateway ${label}`, () =>
+          ec2.send(new sdk.DeleteInternetGatewayCommand({ InternetGatewayId: g.InternetGatewayId })),
         );
       }
       const none = found.length ? undefined : `no internet gateway ${a.name} in ${a.cluster}`;

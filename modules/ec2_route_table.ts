@@ -94,11 +94,8 @@ export default defineModule({
               ec2.send(new sdk.DisassociateRouteTableCommand({ AssociationId: x.RouteTableAssociationId })),
             ),
           );
-        s.state(`route table ${label}`, 'present', 'absent');
-        s.step(`delete route table ${label}`, () =>
-          deleting(`route table ${label}`, () =>
-            ec2.send(new sdk.DeleteRouteTableCommand({ RouteTableId: t.RouteTableId })),
-          ),
+        s.remove(`route table ${label}`, () =>
+          ec2.send(new sdk.DeleteRouteTableCommand({ RouteTableId: t.RouteTableId })),
         );
       }
       const none = found.length ? undefined : `no route table ${a.name} in ${a.cluster}`;

@@ -14,7 +14,7 @@ import {
   wantedTags,
 } from './lib/aws/net-args.js';
 import { byId, describe, findOwn } from './lib/aws/net-find.js';
-import { deleting, NetPlan, Ref } from './lib/aws/net-steps.js';
+import { NetPlan, Ref } from './lib/aws/net-steps.js';
 import { type Perm, Rule, rulePerms } from './lib/aws/sg-rules.js';
 import { permSteps, resolver, viewGroup } from './lib/aws/sg-steps.js';
 import { CLUSTER_TAG, tagMap, tagSpecs } from './lib/aws/tags.js';
@@ -62,11 +62,8 @@ export default defineModule({
       );
       for (const g of found) {
         const label = `${g.GroupId} (${g.GroupName})`;
-        s.state(`security group ${label}`, 'present', 'absent');
-        s.step(`delete security group ${label}`, () =>
-          deleting(`security group ${label}`, () =>
-            ec2.send(new sdk.DeleteSecurityGroupCommand({ GroupId: g.GroupId })),
-          ),
+        s.remove(`security group ${label}`, () =>
+          ec2.send(new sdk.DeleteSecurityGroupCommand({ GroupId: g.GroupId })),
         );
       }
       const none = found.length ? undefined : `no security group ${a.name} in ${a.cluster}`;

@@ -16,7 +16,7 @@ import {
   wantedTags,
 } from './lib/aws/net-args.js';
 import { byId, findOwn, labelOf } from './lib/aws/net-find.js';
-import { deleting, NetPlan, Ref, until } from './lib/aws/net-steps.js';
+import { NetPlan, Ref, until } from './lib/aws/net-steps.js';
 import { type TagMap, tagMap, tagSpecs } from './lib/aws/tags.js';
 
 const schema = Obj({
@@ -67,10 +67,7 @@ export default defineModule({
       const found = await findOwn(ec2, 'subnet', a.cluster, a.name, inVpc);
       for (const n of found) {
         const label = labelOf('subnet', n);
-        s.state(`subnet ${label}`, 'present', 'absent');
-        s.step(`delete subnet ${label}`, () =>
-          deleting(`subnet ${label}`, () => ec2.send(new sdk.DeleteSubnetCommand({ SubnetId: n.SubnetId }))),
-        );
+        s.remove(`subnet ${label}`, () => ec2.send(new sdk.DeleteSubnetCommand({ SubnetId: n.SubnetId })));
       }
       return s.done(
         { subnet_id: null, subnet: null },

@@ -6,7 +6,7 @@ import { cidrArg, DEFAULT_VPC_CIDR } from './lib/aws/cidr.js';
 import { connectEc2, type Ec2 } from './lib/aws/client.js';
 import { atMostOne, awsProps, nameProp, stateProp, tagProps, wantedTags } from './lib/aws/net-args.js';
 import { byId, findOwn, labelOf } from './lib/aws/net-find.js';
-import { deleting, NetPlan, Ref, until } from './lib/aws/net-steps.js';
+import { NetPlan, Ref, until } from './lib/aws/net-steps.js';
 import { type TagMap, tagMap, tagSpecs } from './lib/aws/tags.js';
 
 const schema = Obj({
@@ -67,10 +67,7 @@ export default defineModule({
     if (a.state === 'absent') {
       for (const v of found) {
         const label = labelOf('vpc', v);
-        s.state(`VPC ${label}`, 'present', 'absent');
-        s.step(`delete VPC ${label}`, () =>
-          deleting(`VPC ${label}`, () => ec2.send(new sdk.DeleteVpcCommand({ VpcId: v.VpcId }))),
-        );
+        s.remove(`VPC ${label}`, () => ec2.send(new sdk.DeleteVpcCommand({ VpcId: v.VpcId })));
       }
       return s.done(
         { vpc_id: null, vpc: null },

@@ -89,6 +89,12 @@ export class NetPlan {
     this.steps.push(callStep(describe, run, changes));
   }
 
+  /** Delete WHAT ("subnet subnet-1 (web)"): present -> absent in the diff, and a step that tolerates it gone. */
+  remove(what: string, send: () => Promise<unknown>): void {
+    this.state(what, 'present', 'absent');
+    this.step(`delete ${what}`, () => deleting(what, send));
+  }
+
   state(what: string, before: string, after: string): void {
     this.diff.push({ kind: 'state', what, before, after });
   }
